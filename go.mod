@@ -1,0 +1,10 @@
+module github.com/pagos-go/pagos
+
+go 1.25.0
+
+require (
+	github.com/google/go-cmp v0.7.0
+	github.com/hashicorp/go-retryablehttp v0.7.8
+)
+
+require github.com/hashicorp/go-cleanhttp v0.5.2 // indirect

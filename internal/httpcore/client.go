@@ -1,0 +1,373 @@
+package httpcore
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptrace"
+	"net/textproto"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Provider describes what differs between providers on the wire.
+type Provider struct {
+	// Name is the provider's package name, used in errors, logs and the
+	// User-Agent ("toku").
+	Name string
+	// PathPrefix is joined between the base URL and every request path
+	// ("/api/cashin/v1/public" for Tpaga); usually empty.
+	PathPrefix string
+	// Header is sent on every request: authentication, Accept and the like.
+	Header http.Header
+	// Protected lists header names a caller may not set per call with
+	// WithHeader, because they carry credentials.
+	Protected []string
+	// IdempotencyHeader is the header WithIdempotencyKey sends, or "" when
+	// the provider defines none.
+	IdempotencyHeader string
+	// DecodeError turns a non-2xx response into the provider's *Error. It
+	// must not fail: an unreadable body still yields an *Error with the raw
+	// body kept.
+	DecodeError func(status int, header http.Header, body []byte) error
+}
+
+// Client is the one HTTP pipeline every provider client sends through.
+type Client struct {
+	p         Provider
+	base      string // scheme://host/path without trailing slash, plus the prefix
+	rc        *retryablehttp.Client
+	log       *slog.Logger
+	userAgent string
+	maxBody   int64
+	waitMin   time.Duration
+	waitMax   time.Duration
+	sleep     func(context.Context, time.Duration) error
+	jitter    func(int64) int64
+	protected map[string]bool
+}
+
+// New builds the pipeline from a provider description and validated settings.
+func New(p Provider, s Settings) (*Client, error) {
+	if s.BaseURL == nil {
+		return nil, fmt.Errorf("%s: no base URL: pass WithBaseURL", p.Name)
+	}
+	if s.RetryWaitMin <= 0 || s.RetryWaitMax < s.RetryWaitMin {
+		return nil, fmt.Errorf("%s: retry waits must satisfy 0 < min <= max", p.Name)
+	}
+	hc := copyClient(s.HTTPClient)
+	c := &Client{
+		p:         p,
+		base:      s.BaseURL.String() + p.PathPrefix,
+		log:       s.Logger,
+		maxBody:   s.MaxResponseBytes,
+		waitMin:   s.RetryWaitMin,
+		waitMax:   s.RetryWaitMax,
+		sleep:     s.Sleep,
+		jitter:    s.Jitter,
+		protected: map[string]bool{},
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	if c.sleep == nil {
+		c.sleep = sleepCtx
+	}
+	if c.jitter == nil {
+		c.jitter = randInt63n
+	}
+	if c.maxBody <= 0 {
+		c.maxBody = DefaultMaxResponseBytes
+	}
+	for _, h := range p.Protected {
+		c.protected[textproto.CanonicalMIMEHeaderKey(h)] = true
+	}
+	c.userAgent = "pagos-go/" + Version + " (" + p.Name + "; " + runtime.Version() + ")"
+	if s.UserAgentSuffix != "" {
+		c.userAgent += " " + s.UserAgentSuffix
+	}
+	c.rc = &retryablehttp.Client{
+		HTTPClient:   hc,
+		Logger:       nil, // ours logs, redacted; retryablehttp's would print URLs
+		RetryWaitMin: s.RetryWaitMin,
+		RetryWaitMax: s.RetryWaitMax,
+		RetryMax:     s.MaxRetries,
+		CheckRetry:   c.checkRetry,
+		// The wait is computed in checkRetry and taken in prepareRetry through
+		// c.sleep, so it is injectable and ends the moment ctx does.
+		Backoff:        func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
+		PrepareRetry:   c.prepareRetry,
+		RequestLogHook: c.beforeAttempt,
+		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+	}
+	return c, nil
+}
+
+// copyClient copies the caller's client (never changing it), refuses
+// redirects, and sets a default timeout.
+func copyClient(user *http.Client) *http.Client {
+	var hc http.Client
+	if user != nil {
+		hc = *user
+	} else {
+		hc.Transport = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	// net/http forwards x-api-key and friends across hosts on a redirect;
+	// no provider API needs one, so none is followed.
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	if hc.Timeout == 0 {
+		hc.Timeout = DefaultTimeout
+	}
+	return &hc
+}
+
+// Request is one logical API call.
+type Request struct {
+	Method string
+	Path   string     // escaped path after the base URL, starting with "/"
+	Query  url.Values // may be nil
+	Body   any        // JSON-encoded when non-nil
+	// Repeatable marks a POST or PATCH that the provider makes safe to repeat
+	// (Tpaga's single-use reference with its idempotency_token), so it is
+	// retried like a GET.
+	Repeatable bool
+	// Sent describes the identifier that makes this write recognisable at the
+	// provider, reported in an *OutcomeUnknownError ("idempotency_token=…").
+	Sent string
+}
+
+// CallOptions collects per-call settings from RequestOptions.
+type CallOptions struct {
+	Header         http.Header
+	IdempotencyKey string
+}
+
+// RequestOption is a per-call setting. Provider packages re-export it.
+type RequestOption func(*CallOptions) error
+
+// WithHeader sets an extra request header on one call. Headers that carry
+// credentials cannot be overridden this way.
+func WithHeader(name, value string) RequestOption {
+	return func(o *CallOptions) error {
+		if name == "" || strings.ContainsAny(name, " :\r\n") || strings.ContainsAny(value, "\r\n") {
+			return fmt.Errorf("WithHeader(%q): give a valid header name and a single-line value", name)
+		}
+		if o.Header == nil {
+			o.Header = http.Header{}
+		}
+		o.Header.Set(name, value)
+		return nil
+	}
+}
+
+// WithIdempotencyKey sends key in the provider's idempotency header on one
+// call. pagos still never retries the write on its strength, since no
+// provider has confirmed honouring the header.
+func WithIdempotencyKey(key string) RequestOption {
+	return func(o *CallOptions) error {
+		if key == "" || len(key) > 255 || strings.ContainsAny(key, "\r\n") {
+			return errors.New("WithIdempotencyKey: give a non-empty single-line key of at most 255 characters, such as your order id")
+		}
+		o.IdempotencyKey = key
+		return nil
+	}
+}
+
+// attemptState travels in the request context so that the retry hooks of
+// go-retryablehttp, which see only a context or a request, can reach it.
+type attemptState struct {
+	method     string
+	repeatable bool
+	attempt    int
+	wait       time.Duration
+	gotConn    atomic.Bool // set once a connection was obtained: bytes may have been written
+}
+
+type stateKey struct{}
+
+func stateOf(ctx context.Context) *attemptState {
+	st, _ := ctx.Value(stateKey{}).(*attemptState)
+	return st
+}
+
+// Do sends r and decodes a 2xx JSON body into out (which may be nil). Any
+// other outcome is an error: the provider's *Error for a non-2xx answer,
+// wrapped in *OutcomeUnknownError when a write may have taken effect.
+func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOption) error {
+	var call CallOptions
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&call); err != nil {
+			return fmt.Errorf("%s: %w", c.p.Name, err)
+		}
+	}
+	for name := range call.Header {
+		if c.protected[name] {
+			return fmt.Errorf("%s: WithHeader cannot set %s: it carries credentials; configure them on the client", c.p.Name, name)
+		}
+	}
+	if call.IdempotencyKey != "" && c.p.IdempotencyHeader == "" {
+		return fmt.Errorf("%s: WithIdempotencyKey: this provider defines no idempotency header", c.p.Name)
+	}
+
+	var body []byte
+	if r.Body != nil {
+		var err error
+		if body, err = json.Marshal(r.Body); err != nil {
+			return fmt.Errorf("%s: encoding %s %s request: %w", c.p.Name, r.Method, r.Path, err)
+		}
+	}
+	target := c.base + r.Path
+	if len(r.Query) > 0 {
+		target += "?" + r.Query.Encode()
+	}
+
+	st := &attemptState{method: r.Method, repeatable: r.Repeatable}
+	ctx = context.WithValue(ctx, stateKey{}, st)
+	if !st.idempotent() {
+		// A failure before a connection exists cannot have reached the
+		// provider; after it, a write may have.
+		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			GotConn: func(httptrace.GotConnInfo) { st.gotConn.Store(true) },
+		})
+	}
+	var rawBody any // retryablehttp replays a []byte identically on every attempt
+	if body != nil {
+		rawBody = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, target, rawBody)
+	if err != nil {
+		return fmt.Errorf("%s: building %s %s: %w", c.p.Name, r.Method, r.Path, err)
+	}
+	h := req.Header
+	for k, v := range c.p.Header {
+		h[k] = v
+	}
+	h.Set("User-Agent", c.userAgent)
+	if h.Get("Accept") == "" {
+		h.Set("Accept", "application/json")
+	}
+	if body != nil {
+		h.Set("Content-Type", "application/json")
+	}
+	for k, v := range call.Header {
+		h[k] = v
+	}
+	sent := r.Sent
+	if call.IdempotencyKey != "" {
+		h.Set(c.p.IdempotencyHeader, call.IdempotencyKey)
+		if sent == "" {
+			sent = c.p.IdempotencyHeader + "=" + call.IdempotencyKey
+		}
+	}
+
+	start := time.Now()
+	resp, err := c.rc.Do(req)
+	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		c.log.LogAttrs(ctx, slog.LevelDebug, "pagos request failed", slog.String("provider", c.p.Name),
+			slog.String("method", r.Method), slog.String("path", r.Path), slog.Int("attempts", st.attempt),
+			slog.Duration("elapsed", time.Since(start)), slog.String("error", redactErr(err)))
+		return c.transportError(ctx, r, st, sent, err)
+	}
+	defer resp.Body.Close()
+	data, readErr := readCapped(resp.Body, c.maxBody)
+	c.log.LogAttrs(ctx, slog.LevelDebug, "pagos request", slog.String("provider", c.p.Name),
+		slog.String("method", r.Method), slog.String("path", r.Path), slog.Int("status", resp.StatusCode),
+		slog.Int("attempts", st.attempt), slog.Duration("elapsed", time.Since(start)))
+	if readErr != nil {
+		return c.maybeUnknown(r, st, sent, fmt.Errorf("%s: %s %s: reading response: %w", c.p.Name, r.Method, r.Path, readErr))
+	}
+
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		if out == nil || len(bytes.TrimSpace(data)) == 0 {
+			return nil
+		}
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("%s: %s %s: decoding the %d response: %w", c.p.Name, r.Method, r.Path, resp.StatusCode, err)
+		}
+		return nil
+	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		return fmt.Errorf("%s: %s %s: the provider answered %d with a redirect to %s; pagos follows no redirects, since they would carry your credentials: check the base URL",
+			c.p.Name, r.Method, r.Path, resp.StatusCode, redactURL(resp.Header.Get("Location")))
+	}
+	perr := c.p.DecodeError(resp.StatusCode, resp.Header, data)
+	if !st.idempotent() && (resp.StatusCode >= 500 || resp.StatusCode == http.StatusRequestTimeout) {
+		return &OutcomeUnknownError{Provider: c.p.Name, Method: r.Method, Path: r.Path, Sent: sent, Err: perr}
+	}
+	return perr
+}
+
+// transportError shapes a failure with no usable response.
+func (c *Client) transportError(ctx context.Context, r *Request, st *attemptState, sent string, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		err = ctxErr
+	} else {
+		// *url.Error prints the whole URL, query string included.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+	}
+	return c.maybeUnknown(r, st, sent, fmt.Errorf("%s: %s %s: %w", c.p.Name, r.Method, r.Path, err))
+}
+
+func (c *Client) maybeUnknown(r *Request, st *attemptState, sent string, err error) error {
+	if !st.idempotent() && st.gotConn.Load() {
+		return &OutcomeUnknownError{Provider: c.p.Name, Method: r.Method, Path: r.Path, Sent: sent, Err: err}
+	}
+	return err
+}
+
+// idempotent reports whether repeating the request cannot duplicate anything.
+func (st *attemptState) idempotent() bool {
+	switch st.method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return st.repeatable
+}
+
+// beforeAttempt runs before every attempt (go-retryablehttp's RequestLogHook).
+func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, i int) {
+	if st := stateOf(req.Context()); st != nil {
+		st.attempt = i + 1
+		st.gotConn.Store(false)
+	}
+}
+
+// readCapped reads at most limit bytes and fails beyond that.
+func readCapped(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, &ResponseTooLargeError{Limit: limit}
+	}
+	return data, nil
+}
+
+// redactErr renders an error for a log line without URLs.
+func redactErr(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,22 @@
+// Package httpcore is the one HTTP pipeline every pagos provider client sends
+// through: base URL and credentials, JSON in and out, retries by a rule that
+// never repeats a write that may have taken effect, provider error decoding,
+// a response size cap, and logging that never shows a secret.
+//
+// It sits on go-retryablehttp with every default replaced: our CheckRetry
+// (retry rule), a Backoff of zero with the real wait taken in PrepareRetry
+// through an injectable, context-aware sleeper (exponential with full jitter,
+// capped; Retry-After honoured, capped), no logger of its own, and
+// PassthroughErrorHandler so the last response is still decoded.
+//
+// Retry rule: GET, PUT and DELETE are retried on transport errors, 408, 429,
+// 500, 502, 503 and 504. POST and PATCH are retried only on 429 and on
+// failures before a connection existed, detected with an httptrace GotConn
+// hook; any later failure returns an *OutcomeUnknownError matching
+// ErrOutcomeUnknown. A Request marked Repeatable (Tpaga's single-use
+// reference, made idempotent by its token) is retried like a GET.
+//
+// Redirects are refused, and the base URL must be https unless its host is
+// loopback. Log lines carry provider, method, path, status, attempts and
+// timing; never headers, bodies or query strings.
+package httpcore

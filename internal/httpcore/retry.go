@@ -1,0 +1,130 @@
+package httpcore
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// checkRetry is go-retryablehttp's CheckRetry. It decides, by the rule in
+// DESIGN.md, and records the wait before the next attempt.
+//
+//   - GET, PUT and DELETE (and Repeatable writes) are retried on transport
+//     errors, 408, 429, 500, 502, 503 and 504.
+//   - POST and PATCH are retried only on 429 and on failures before a
+//     connection existed (DNS, dial, refused connection, TLS handshake):
+//     in both cases the provider never acted on the request.
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return false, ctxErr
+	}
+	st := stateOf(ctx)
+	if st == nil {
+		return false, err
+	}
+	retry := false
+	if err != nil {
+		retry = !permanent(err) && (st.idempotent() || !st.gotConn.Load())
+	} else {
+		switch resp.StatusCode {
+		case http.StatusTooManyRequests:
+			retry = true
+		case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway,
+			http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			retry = st.idempotent()
+		}
+	}
+	if retry {
+		st.wait = c.backoff(st.attempt, resp)
+	}
+	return retry, nil
+}
+
+// permanent reports transport errors that a retry cannot fix.
+func permanent(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	var authErr x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	return errors.As(err, &certErr) || errors.As(err, &authErr) || errors.As(err, &hostErr)
+}
+
+// backoff returns the wait after attempt n (1-based): exponential with full
+// jitter, capped at waitMax; a Retry-After header is honoured, capped too.
+func (c *Client) backoff(n int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(d, c.waitMax)
+		}
+	}
+	ceiling := c.waitMax
+	if n < 1 {
+		n = 1
+	}
+	if n < 30 {
+		if d := c.waitMin << (n - 1); d > 0 && d < ceiling {
+			ceiling = d
+		}
+	}
+	return time.Duration(c.jitter(int64(ceiling) + 1))
+}
+
+// retryAfter parses a Retry-After value: delay seconds or an HTTP date.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if s < 0 {
+			return 0, false
+		}
+		if s > int64(24*time.Hour/time.Second) {
+			s = int64(24 * time.Hour / time.Second)
+		}
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// prepareRetry is go-retryablehttp's PrepareRetry: it takes the wait that
+// checkRetry recorded, and stops at once if the context ends.
+func (c *Client) prepareRetry(req *http.Request) error {
+	st := stateOf(req.Context())
+	if st == nil {
+		return nil
+	}
+	c.log.LogAttrs(req.Context(), slog.LevelDebug, "pagos retrying", slog.String("provider", c.p.Name),
+		slog.String("method", req.Method), slog.String("path", req.URL.Path),
+		slog.Int("after_attempt", st.attempt), slog.Duration("wait", st.wait))
+	return c.sleep(req.Context(), st.wait)
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func randInt63n(n int64) int64 {
+	if n <= 0 {
+		return 0
+	}
+	return rand.Int64N(n)
+}
