@@ -1,0 +1,87 @@
+// Package toku is a client for the Toku collections API (Chile and Mexico):
+// customers, invoices, webhook endpoints, signed events and daily
+// reconciliation.
+//
+// # Usage
+//
+//	c, err := toku.NewClient(os.Getenv("TOKU_API_KEY"))
+//	cus, err := c.Customers.Create(ctx, &toku.CustomerParams{
+//		GovernmentID: "11111111-1", Mail: "ana@example.com", Name: "Ana",
+//	})
+//	inv, err := c.Invoices.Create(ctx, &toku.InvoiceParams{
+//		Customer: cus.ID, ProductID: "contract-42",
+//		DueDate: toku.Date{Year: 2026, Month: 12, Day: 1}, Amount: toku.NewAmount(19990),
+//	})
+//	for inv, err := range c.Invoices.All(ctx, &toku.InvoiceListParams{CustomerID: cus.ID}) { ... }
+//
+// Every service method takes a context first and per-call options last.
+// Parameters are validated before anything is sent; a refusal is a
+// *ParamError naming the field to fix, matching ErrInvalidRequest.
+//
+// # Authentication
+//
+// Toku authenticates with the x-api-key header; the key identifies your
+// organization (sandbox and production keys share one host). A Cuenta de
+// Cobro other than the default is chosen with x-account-key: per client with
+// WithDefaultAccountKey, or per call with WithAccountKey. Neither key ever
+// reaches a log line or an error message, and WithHeader cannot override them.
+//
+// # Money
+//
+// Amounts are Amount, an exact decimal in the currency's major unit (pesos),
+// never a float: Toku sends 1000, 100.0 and "10000.0000" for the same kind
+// of field, and all decode exactly. Build them with NewAmount or ParseAmount.
+//
+// # Errors
+//
+// An error answer from Toku is an *Error with the HTTP status, Toku's code
+// ("TK…"), message and, for a 422, field details. Match the category with
+// errors.Is against ErrUnauthorized, ErrForbidden, ErrNotFound,
+// ErrInvalidRequest, ErrRateLimited or ErrServer, and read the details with
+// errors.As:
+//
+//	var te *toku.Error
+//	if errors.As(err, &te) && te.StatusCode == 422 { ... te.Details ... }
+//
+// # Retries and idempotency
+//
+// GET, PUT and DELETE are retried on network errors, 408, 429 and 5xx, with
+// capped exponential backoff and Retry-After honoured. Toku documents no
+// idempotency key, so a create (POST) is retried only when Toku provably did
+// not act on it: a 429, or a failure before any connection existed. When a
+// create fails after it may have reached Toku, the error matches
+// ErrOutcomeUnknown; look the object up before creating it again, so a retry
+// never creates a second customer or invoice.
+//
+// # Pagination
+//
+// List returns one page (Page.Items, Page.NextCursor); All returns an
+// iter.Seq2 over every item, fetching pages as the loop needs them. Toku
+// does not publish the name of the cursor parameter; pagos sends "cursor".
+//
+// # Webhooks
+//
+// Register an endpoint with WebhookEndpoints.Create and store its Secret.
+// Serve deliveries with webhook.NewTokuHandler, which verifies the
+// Toku-Signature, processes each event once and acknowledges only after your
+// code succeeded. Events decode into *Event: ID, Type, AccountID and Raw are
+// read strictly; the payload is read on demand by PaymentIntent, Payment,
+// Transaction, Invoice, Customer, Subscription and PaymentMethod.
+//
+// Toku documents its signature as covering the timestamp and event id only:
+// such an event's payload is not authenticated (Event.Signed ==
+// SignedEventID). For events that move money, webhook.WithTokuConfirmation
+// fetches the invoices from the API before your code runs.
+//
+// # Reconciliation
+//
+// Deliveries can be missed; Toku recommends checking each day's payments.
+// Payments.Reconcile lists a date range (one extra day on each side, since
+// Toku's day boundary is not documented) and returns the transactions your
+// records lack.
+//
+// # Testing
+//
+// Package tokutest is a stateful, in-process fake of this API that sends
+// correctly signed events: point a client at it with WithBaseURL.
+package toku

@@ -1,0 +1,203 @@
+package toku
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/pagos-go/pagos/internal/httpcore"
+)
+
+// InvoicesService handles Toku invoices: the debts your customers pay.
+type InvoicesService service
+
+// Invoice is a Toku invoice ("in_…"): one debt of one customer.
+type Invoice struct {
+	ID                      string   `json:"id"`
+	Customer                string   `json:"customer"` // "cus_…"
+	ProductID               string   `json:"product_id"`
+	Subscription            string   `json:"subscription,omitempty"` // "sub_…"
+	DueDate                 Date     `json:"due_date,omitzero"`
+	Amount                  Amount   `json:"amount"` // major units of CurrencyCode (CLP by default)
+	CurrencyCode            string   `json:"currency_code,omitempty"`
+	IsPaid                  bool     `json:"is_paid"`
+	IsVoid                  bool     `json:"is_void"`
+	LinkPayment             string   `json:"link_payment,omitempty"`
+	Metadata                Metadata `json:"metadata,omitempty"`
+	InvoiceExternalID       string   `json:"invoice_external_id,omitempty"`
+	ReceiptType             string   `json:"receipt_type,omitempty"`
+	ReceiptID               string   `json:"id_receipt,omitempty"`
+	Source                  string   `json:"source,omitempty"`
+	DisableAutomaticPayment bool     `json:"disable_automatic_payment,omitempty"`
+	ExpirationDate          *Time    `json:"expiration_date,omitempty"`
+}
+
+// InvoiceParams are the fields of an invoice create or update. On update,
+// only fields that are set are sent.
+type InvoiceParams struct {
+	// Customer is the "cus_…" id returned when the customer was created.
+	Customer string `json:"customer,omitempty"`
+	// ProductID is your id for what the debt is for, such as a contract number.
+	ProductID string `json:"product_id,omitempty"`
+	DueDate   Date   `json:"due_date,omitzero"`
+	// Amount owed, in major units of CurrencyCode (CLP unless set); positive.
+	Amount Amount `json:"amount,omitzero"`
+	// CurrencyCode such as "CLP" or "MXN"; the currency must be enabled in
+	// Toku's web app.
+	CurrencyCode string `json:"currency_code,omitempty"`
+	IsPaid       *bool  `json:"is_paid,omitempty"`
+	IsVoid       *bool  `json:"is_void,omitempty"`
+	// LinkPayment is set only when you run your own payment portal; leave it
+	// empty to use Toku's.
+	LinkPayment string   `json:"link_payment,omitempty"`
+	Metadata    Metadata `json:"metadata,omitempty"` // values of at most 256 characters
+	// InvoiceExternalID tells apart invoices with the same ProductID and DueDate.
+	InvoiceExternalID       string     `json:"invoice_external_id,omitempty"`
+	DisableAutomaticPayment *bool      `json:"disable_automatic_payment,omitempty"`
+	ExpirationDate          *time.Time `json:"expiration_date,omitempty"`
+}
+
+func (p *InvoiceParams) check(create bool) error {
+	const pv = "toku"
+	if p == nil {
+		return httpcore.Invalid(pv, "InvoiceParams", "is nil")
+	}
+	if create {
+		switch {
+		case p.Customer == "":
+			return httpcore.Invalid(pv, "InvoiceParams.Customer", "is required: the \"cus_…\" id returned by Customers.Create")
+		case p.ProductID == "":
+			return httpcore.Invalid(pv, "InvoiceParams.ProductID", "is required: your id for what the debt is for, such as a contract number")
+		case p.DueDate.IsZero():
+			return httpcore.Invalid(pv, "InvoiceParams.DueDate", "is required: the date the debt falls due")
+		case p.Amount.Sign() <= 0:
+			return httpcore.Invalid(pv, "InvoiceParams.Amount", "is %s; it must be positive, in major units (pesos)", p.Amount)
+		}
+	} else if sendsNothing(p) {
+		return httpcore.Invalid(pv, "InvoiceParams", "sets no field; there is nothing to update")
+	}
+	if !p.DueDate.IsZero() && !p.DueDate.valid() {
+		return httpcore.Invalid(pv, "InvoiceParams.DueDate", "%04d-%02d-%02d is not a calendar date", p.DueDate.Year, int(p.DueDate.Month), p.DueDate.Day)
+	}
+	if !create && p.Amount.Sign() < 0 {
+		return httpcore.Invalid(pv, "InvoiceParams.Amount", "is %s; it must be positive", p.Amount)
+	}
+	if p.CurrencyCode != "" && !isCurrencyCode(p.CurrencyCode) {
+		return httpcore.Invalid(pv, "InvoiceParams.CurrencyCode", "is %q; use an ISO 4217 code such as \"CLP\" or \"MXN\"", p.CurrencyCode)
+	}
+	if p.LinkPayment != "" {
+		if u, err := url.Parse(p.LinkPayment); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return httpcore.Invalid(pv, "InvoiceParams.LinkPayment", "must be an absolute http(s) URL, or empty to use Toku's payment portal")
+		}
+	}
+	return p.Metadata.check("InvoiceParams.Metadata")
+}
+
+func isCurrencyCode(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// InvoiceListParams filters and pages an invoice list.
+type InvoiceListParams struct {
+	ListParams
+	CustomerID  string // only this customer's invoices
+	DueDateFrom Date   // only invoices due on or after this date
+}
+
+// Create registers a debt (POST /invoices).
+//
+// A create that fails after reaching Toku is not repeated (ErrOutcomeUnknown):
+// list the customer's invoices, matching ProductID, DueDate and
+// InvoiceExternalID, before creating it again.
+func (s *InvoicesService) Create(ctx context.Context, p *InvoiceParams, opts ...RequestOption) (*Invoice, error) {
+	if err := p.check(true); err != nil {
+		return nil, err
+	}
+	out := new(Invoice)
+	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: "/invoices", Body: p}, out, opts)
+}
+
+// Get fetches an invoice by id (GET /invoices/{id}).
+func (s *InvoicesService) Get(ctx context.Context, id string, opts ...RequestOption) (*Invoice, error) {
+	if err := httpcore.CheckID("toku", "invoice", id); err != nil {
+		return nil, err
+	}
+	out := new(Invoice)
+	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/invoices/" + url.PathEscape(id)}, out, opts)
+}
+
+// List fetches one page of invoices (GET /invoices).
+func (s *InvoicesService) List(ctx context.Context, p *InvoiceListParams, opts ...RequestOption) (*Page[*Invoice], error) {
+	q := url.Values{}
+	var lp *ListParams
+	if p != nil {
+		lp = &p.ListParams
+		if p.CustomerID != "" {
+			q.Set("customer_id", p.CustomerID)
+		}
+		if !p.DueDateFrom.IsZero() {
+			q.Set("due_date_from", p.DueDateFrom.String())
+		}
+	}
+	q, err := lp.query(q)
+	if err != nil {
+		return nil, err
+	}
+	out := new(Page[*Invoice])
+	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/invoices", Query: q}, out, opts)
+}
+
+// All iterates over every invoice matching p, fetching pages as needed.
+func (s *InvoicesService) All(ctx context.Context, p *InvoiceListParams, opts ...RequestOption) iter.Seq2[*Invoice, error] {
+	var base InvoiceListParams
+	if p != nil {
+		base = *p
+	}
+	return allPages(ctx, func(ctx context.Context, cursor string) (*Page[*Invoice], error) {
+		lp := base
+		lp.ListParams = *base.ListParams.at(cursor)
+		return s.List(ctx, &lp, opts...)
+	})
+}
+
+// Update changes an invoice (PUT /invoices/{id}), sending only the fields set.
+func (s *InvoicesService) Update(ctx context.Context, id string, p *InvoiceParams, opts ...RequestOption) (*Invoice, error) {
+	if err := httpcore.CheckID("toku", "invoice", id); err != nil {
+		return nil, err
+	}
+	if err := p.check(false); err != nil {
+		return nil, err
+	}
+	out := new(Invoice)
+	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPut, Path: "/invoices/" + url.PathEscape(id), Body: p}, out, opts)
+}
+
+// Void annuls an invoice so it is no longer collected, keeping it on record
+// (POST /invoices/{id}/void with delete_invoice false). Toku treats voided
+// invoices as deleted.
+func (s *InvoicesService) Void(ctx context.Context, id string, opts ...RequestOption) (*Invoice, error) {
+	if err := httpcore.CheckID("toku", "invoice", id); err != nil {
+		return nil, err
+	}
+	out := new(Invoice)
+	body := map[string]bool{"delete_invoice": false}
+	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: "/invoices/" + url.PathEscape(id) + "/void", Body: body}, out, opts)
+}
+
+// Delete removes an invoice (DELETE /invoices/{id}).
+func (s *InvoicesService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
+	if err := httpcore.CheckID("toku", "invoice", id); err != nil {
+		return err
+	}
+	return s.client.do(ctx, &httpcore.Request{Method: http.MethodDelete, Path: "/invoices/" + url.PathEscape(id)}, nil, opts)
+}

@@ -1,0 +1,136 @@
+package toku
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pagos-go/pagos/internal/testutil"
+)
+
+const testAPIKey = "tk_test_API_KEY_never_logged"
+
+// withNoWait makes retries immediate in tests.
+func withNoWait() Option {
+	return func(c *config) error {
+		c.Sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+		return nil
+	}
+}
+
+// setup returns a client wired to a test mux. Requests to paths the test did
+// not register fail the test.
+func setup(t *testing.T, opts ...Option) (*Client, *http.ServeMux) {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("unexpected request %s %s", r.Method, r.URL)
+		http.Error(w, "unexpected", http.StatusTeapot)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	c, err := NewClient(testAPIKey, append([]Option{WithBaseURL(srv.URL), withNoWait()}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, mux
+}
+
+// wire checks what a request carried. body "" means no body.
+func wire(t *testing.T, r *http.Request, method, query, body string) {
+	t.Helper()
+	if r.Method != method {
+		t.Errorf("method = %s, want %s", r.Method, method)
+	}
+	if r.URL.RawQuery != query {
+		t.Errorf("query = %q, want %q", r.URL.RawQuery, query)
+	}
+	if got := r.Header.Get("X-Api-Key"); got != testAPIKey {
+		t.Errorf("x-api-key = %q", got)
+	}
+	if got := r.Header.Get("Accept"); got != "application/json" {
+		t.Errorf("Accept = %q", got)
+	}
+	if ua := r.Header.Get("User-Agent"); !strings.HasPrefix(ua, "pagos-go/") || !strings.Contains(ua, "toku") {
+		t.Errorf("User-Agent = %q", ua)
+	}
+	b, _ := io.ReadAll(r.Body)
+	if body == "" {
+		if len(b) != 0 {
+			t.Errorf("unexpected body %s", b)
+		}
+		return
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type = %q", ct)
+	}
+	testutil.JSONEqual(t, b, body)
+}
+
+func respond(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	io.WriteString(w, body)
+}
+
+func TestNewClientValidates(t *testing.T) {
+	t.Parallel()
+	if _, err := NewClient(""); err == nil {
+		t.Error("empty API key accepted")
+	}
+	if _, err := NewClient("k\nx"); err == nil {
+		t.Error("multi-line API key accepted")
+	}
+	if _, err := NewClient("k", WithBaseURL("http://api.trytoku.com")); err == nil || !strings.Contains(err.Error(), "https") {
+		t.Errorf("plain http base URL: err = %v", err)
+	}
+	if _, err := NewClient("k", WithDefaultAccountKey("")); err == nil {
+		t.Error("empty account key accepted")
+	}
+	if _, err := NewClient("k", WithMaxRetries(-1)); err == nil {
+		t.Error("negative retries accepted")
+	}
+	if _, err := NewClient("k", WithHTTPClient(nil)); err == nil {
+		t.Error("nil http client accepted")
+	}
+	c, err := NewClient("k")
+	if err != nil || c.Customers == nil || c.Invoices == nil || c.WebhookEndpoints == nil || c.Payments == nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+}
+
+func TestAccountKeyPerClientAndPerCall(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t, WithDefaultAccountKey("acc_key_default"))
+	var got []string
+	mux.HandleFunc("/customers/cus_1", func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Header.Get("X-Account-Key"))
+		respond(w, 200, `{"id":"cus_1"}`)
+	})
+	ctx := t.Context()
+	if _, err := c.Customers.Get(ctx, "cus_1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Customers.Get(ctx, "cus_1", WithAccountKey("acc_key_other")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Customers.Get(ctx, "cus_1", WithAccountKey("")); err == nil {
+		t.Fatal("empty per-call account key accepted")
+	}
+	if len(got) != 2 || got[0] != "acc_key_default" || got[1] != "acc_key_other" {
+		t.Fatalf("x-account-key per request = %v", got)
+	}
+}
+
+func TestAPIKeyCannotBeOverriddenPerCall(t *testing.T) {
+	t.Parallel()
+	c, _ := setup(t)
+	_, err := c.Customers.Get(t.Context(), "cus_1", WithHeader("x-api-key", "other"))
+	if err == nil || !strings.Contains(err.Error(), "credentials") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -1,0 +1,72 @@
+// Package webhook verifies and handles the webhooks of Toku, Conekta, Fygaro
+// and Tpaga.
+//
+// Each provider has a verification function that works on the raw body
+// bytes and headers (never re-encoded JSON), and a constructor returning an
+// http.Handler you mount in the server you already run:
+//
+//	h, err := webhook.NewTokuHandler(secret, func(ctx context.Context, e *toku.Event) error {
+//		return recordPayment(ctx, e) // nil acknowledges the event
+//	})
+//	mux.Handle("POST /webhooks/toku", h)
+//
+// # What a handler does
+//
+// A handler accepts POST only (405 otherwise) and bodies up to 1 MiB (413).
+// It authenticates the delivery (401 when that fails) and decodes only the
+// envelope: event id, type and dedupe key (400 when an authentic body lacks
+// them). The payload is decoded on demand, so an event with a new payload
+// shape still reaches your code, with its raw JSON.
+//
+// Your code runs under a context detached from the request, so a provider
+// hanging up does not cut work in half, bounded by a timeout (default 20 s).
+// Returning nil answers 200; an error, a panic or the timeout answers 500 so
+// the provider retries. Deliveries are at least once; the handler makes
+// processing exactly once with a dedupe store.
+//
+// # Dedupe
+//
+// Before calling your code, a handler claims the event in a Store with a
+// lease longer than the timeout. An event already Done is answered 200
+// without calling your code. A duplicate that arrives while another delivery
+// holds the claim waits (default up to 5 s) for its outcome and is never
+// acknowledged before the first succeeded: if the first fails, the waiting
+// duplicate processes the event itself; if the wait runs out it gets 503
+// with Retry-After. A store failure answers 503: no event is processed
+// without the guarantee.
+//
+// The default MemoryStore dedupes per process and remembers Done keys for 7
+// days (100,000 at most). For Conekta, Tpaga and JWT-only Fygaro hooks,
+// which carry no signed timestamp, that memory is the only replay defence: a
+// restart or a second replica reopens replay. Behind several replicas, share
+// one store (WithStore); set WithNamespace when two services share it.
+//
+// # Verification
+//
+// Secrets and keys are required: an empty one is refused at construction,
+// never treated as "skip verification". Comparisons are constant-time.
+// Signed timestamps are checked in both directions against a tolerance
+// (default 5 minutes; WithTolerance, WithClock).
+//
+// Toku: Toku-Signature "t=<unix>,s=<hex>", HMAC-SHA256 with the endpoint
+// secret over "t.<event id>" (as documented) or "t.<raw body>"; either is
+// accepted and recorded in Event.Signed. When only the id was signed the
+// payload is not authenticated; WithTokuConfirmation confirms money-moving
+// events through the API before your code runs. SignToku signs deliveries
+// for tests.
+//
+// # Errors
+//
+// Verification failures match the sentinels ErrNoSignature,
+// ErrInvalidHeader, ErrSignatureMismatch, ErrTooOld, ErrTooNew,
+// ErrUnauthorized and ErrMalformedPayload. Handlers log refusals at warn
+// and failures of your code at error through WithLogger; no log line carries
+// a body, a signature or a secret.
+//
+// # Testing
+//
+// The fakes in tokutest, conektatest, fygarotest and tpagatest deliver
+// correctly signed webhooks to a handler mounted on a loopback server.
+// Package storetest checks a Store implementation against the dedupe
+// contract.
+package webhook

@@ -1,0 +1,312 @@
+package webhook
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pagos-go/pagos/toku"
+)
+
+// TokuSignatureHeader is the header Toku signs deliveries with:
+// "t=<unix seconds>,s=<hex HMAC-SHA256>".
+const TokuSignatureHeader = "Toku-Signature"
+
+// VerifyToku checks a Toku delivery and returns its event. payload is the raw
+// request body, exactly as received; header is the Toku-Signature value;
+// secret is the endpoint's "whesec_…" secret.
+//
+// Toku's docs say the HMAC-SHA256 covers the timestamp and the event id;
+// third-party code signs the timestamp and the raw body instead. VerifyToku
+// accepts an s= over either "t.<event id>" or "t.<raw body>" (both need the
+// secret, so accepting either weakens nothing) and records which matched in
+// Event.Signed. Any of several s= values may match (secret rotation). The
+// timestamp must lie within the tolerance of now, in both directions.
+//
+// Options: WithTolerance, WithClock.
+func VerifyToku(payload []byte, header, secret string, opts ...Option) (*toku.Event, error) {
+	s, err := newSettings(provToku, false, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSecret("VerifyToku", secret); err != nil {
+		return nil, err
+	}
+	return verifyToku(s, payload, header, []byte(secret))
+}
+
+func verifyToku(s *settings, payload []byte, header string, key []byte) (*toku.Event, error) {
+	ts, sigs, err := parseTokuHeader(header)
+	if err != nil {
+		return nil, err
+	}
+	ev, perr := toku.ParseEvent(payload)
+	var signed toku.Signed
+	switch {
+	case perr == nil && anyMAC(key, sigs, ts, []byte(ev.ID)):
+		signed = toku.SignedEventID
+	case anyMAC(key, sigs, ts, payload):
+		signed = toku.SignedBody
+	default:
+		return nil, ErrSignatureMismatch
+	}
+	if err := checkTimestamp(ts, s.now(), s.tolerance); err != nil {
+		return nil, err
+	}
+	if perr != nil {
+		// Authentic, but without a readable id and type it cannot be processed.
+		return nil, fmt.Errorf("%w: %v", ErrMalformedPayload, perr)
+	}
+	ev.Signed = signed
+	return ev, nil
+}
+
+// parseTokuHeader reads "t=…,s=…[,s=…]". Unknown keys are ignored, so a
+// future scheme can be added beside s.
+func parseTokuHeader(h string) (ts string, sigs [][]byte, err error) {
+	if h == "" {
+		return "", nil, ErrNoSignature
+	}
+	for part := range strings.SplitSeq(h, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok {
+			return "", nil, fmt.Errorf("%w: element %q is not key=value", ErrInvalidHeader, truncate(part))
+		}
+		switch k {
+		case "t":
+			if ts != "" {
+				return "", nil, fmt.Errorf("%w: more than one t", ErrInvalidHeader)
+			}
+			ts = v
+		case "s":
+			sig, err := hex.DecodeString(v)
+			if err != nil || len(sig) != sha256.Size {
+				return "", nil, fmt.Errorf("%w: s is not 64 hex digits", ErrInvalidHeader)
+			}
+			sigs = append(sigs, sig)
+		}
+	}
+	if ts == "" || len(sigs) == 0 {
+		return "", nil, fmt.Errorf("%w: need t and at least one s", ErrInvalidHeader)
+	}
+	if !isUnixTime(ts) {
+		return "", nil, fmt.Errorf("%w: t is not a Unix time", ErrInvalidHeader)
+	}
+	return ts, sigs, nil
+}
+
+// anyMAC reports whether any sig is HMAC-SHA256(key, ts + "." + msg).
+func anyMAC(key []byte, sigs [][]byte, ts string, msg []byte) bool {
+	want := signHMAC(key, ts, msg)
+	ok := false
+	for _, s := range sigs {
+		if hmac.Equal(s, want) { // constant time
+			ok = true
+		}
+	}
+	return ok
+}
+
+// signHMAC returns HMAC-SHA256(key, ts + "." + msg), the scheme Toku and
+// Fygaro share.
+func signHMAC(key []byte, ts string, msg []byte) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(ts))
+	m.Write([]byte{'.'})
+	m.Write(msg)
+	return m.Sum(nil)
+}
+
+func isUnixTime(ts string) bool {
+	if len(ts) == 0 || len(ts) > 12 {
+		return false
+	}
+	for i := 0; i < len(ts); i++ {
+		if ts[i] < '0' || ts[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// checkTimestamp enforces |now - ts| <= tolerance.
+func checkTimestamp(ts string, now time.Time, tolerance time.Duration) error {
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%w: bad timestamp", ErrInvalidHeader)
+	}
+	d := now.Sub(time.Unix(sec, 0))
+	switch {
+	case d > tolerance:
+		return fmt.Errorf("%w: signed %s ago, tolerance %s", ErrTooOld, d.Round(time.Second), tolerance)
+	case d < -tolerance:
+		return fmt.Errorf("%w: signed %s ahead, tolerance %s", ErrTooNew, (-d).Round(time.Second), tolerance)
+	}
+	return nil
+}
+
+// checkSecret refuses an empty secret, and one with stray whitespace (a
+// common copy-paste mistake that makes every signature fail).
+func checkSecret(where, secret string) error {
+	if secret == "" {
+		return fmt.Errorf("webhook: %s: the secret is empty; an empty secret would verify nothing", where)
+	}
+	if strings.TrimSpace(secret) != secret {
+		return fmt.Errorf("webhook: %s: the secret has leading or trailing whitespace; copy it exactly", where)
+	}
+	return nil
+}
+
+func truncate(s string) string {
+	if len(s) > 20 {
+		return s[:20] + "…"
+	}
+	return s
+}
+
+// SignToku returns a Toku-Signature header value for payload signed at t, as
+// Toku would send it: over the event id (toku.SignedEventID, what Toku
+// documents) or over the raw body (toku.SignedBody). For tests and fakes.
+func SignToku(payload []byte, secret string, t time.Time, what toku.Signed) (string, error) {
+	if err := checkSecret("SignToku", secret); err != nil {
+		return "", err
+	}
+	ts := strconv.FormatInt(t.Unix(), 10)
+	var msg []byte
+	switch what {
+	case toku.SignedEventID:
+		ev, err := toku.ParseEvent(payload)
+		if err != nil {
+			return "", err
+		}
+		msg = []byte(ev.ID)
+	case toku.SignedBody:
+		msg = payload
+	default:
+		return "", errors.New("webhook: SignToku: sign toku.SignedEventID or toku.SignedBody")
+	}
+	return "t=" + ts + ",s=" + hex.EncodeToString(signHMAC([]byte(secret), ts, msg)), nil
+}
+
+// TokuHandlerFunc is user code for Toku events. Return nil only once the
+// event is safely recorded: nil acknowledges it (200), and Toku will not send
+// it again; an error answers 500 so Toku retries.
+type TokuHandlerFunc func(ctx context.Context, e *toku.Event) error
+
+// NewTokuHandler returns an http.Handler for Toku webhooks. It accepts POST
+// only, verifies the Toku-Signature with secret (401 when it fails), decodes
+// the event envelope (400 when unreadable), processes each event id once
+// (duplicates get 200 without calling fn), and calls fn under a timeout.
+//
+// Options: WithStore, WithNamespace, WithMaxBodyBytes, WithTimeout,
+// WithLease, WithBusyWait, WithLogger, WithClock, WithTolerance,
+// WithTokuConfirmation.
+func NewTokuHandler(secret string, fn TokuHandlerFunc, opts ...Option) (http.Handler, error) {
+	s, err := newSettings(provToku, true, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSecret("NewTokuHandler", secret); err != nil {
+		return nil, err
+	}
+	if fn == nil {
+		return nil, errors.New("webhook: NewTokuHandler: the handler func is nil")
+	}
+	key := []byte(secret)
+	return &engine{settings: s, accept: func(body []byte, h http.Header) (*delivery, error) {
+		ev, err := verifyToku(s, body, h.Get(TokuSignatureHeader), key)
+		if err != nil {
+			return nil, err
+		}
+		return &delivery{key: ev.ID, run: func(ctx context.Context) error {
+			if s.tokuConfirm != nil {
+				if err := confirmToku(ctx, s.tokuConfirm, ev); err != nil {
+					return err
+				}
+			}
+			return fn(ctx, ev)
+		}}, nil
+	}}, nil
+}
+
+// WithTokuConfirmation makes the Toku handler confirm money-moving events
+// through the API before user code runs, when their signature covered only
+// the event id (toku.SignedEventID) and so left the payload unauthenticated.
+//
+// For payment_intent.succeeded, payment.succeeded and transaction.success it
+// fetches every invoice the payload names and requires it to exist and be
+// paid; the fetched invoices are put in Event.ConfirmedInvoices, and user
+// code should trust them over the payload. If confirmation fails (an invoice
+// is unpaid or unknown, or the API is unreachable) the handler answers 500
+// and Toku retries later.
+func WithTokuConfirmation(c *toku.Client) Option {
+	return func(s *settings) error {
+		if err := s.only("WithTokuConfirmation", provToku); err != nil {
+			return err
+		}
+		if err := s.handlerOnly("WithTokuConfirmation"); err != nil {
+			return err
+		}
+		if c == nil {
+			return errors.New("WithTokuConfirmation: the client is nil")
+		}
+		s.tokuConfirm = c
+		return nil
+	}
+}
+
+// confirmToku fetches and checks the invoices a money-moving event names.
+func confirmToku(ctx context.Context, c *toku.Client, ev *toku.Event) error {
+	if ev.Signed != toku.SignedEventID {
+		return nil
+	}
+	var invoices []string
+	switch ev.Type {
+	case toku.EventPaymentIntentSucceeded:
+		pi, err := ev.PaymentIntent()
+		if err != nil {
+			return err
+		}
+		invoices = append(invoices, pi.Invoice)
+	case toku.EventPaymentSucceeded:
+		p, err := ev.Payment()
+		if err != nil {
+			return err
+		}
+		invoices = append(invoices, p.Invoice)
+	case toku.EventTransactionSuccess:
+		t, err := ev.Transaction()
+		if err != nil {
+			return err
+		}
+		for _, pi := range t.PaymentIntents {
+			invoices = append(invoices, pi.Invoice)
+		}
+	default:
+		return nil
+	}
+	for _, id := range invoices {
+		if id == "" {
+			return fmt.Errorf("toku confirmation: event %s names no invoice to confirm", ev.ID)
+		}
+		inv, err := c.Invoices.Get(ctx, id)
+		if err != nil {
+			return fmt.Errorf("toku confirmation: fetching invoice %s: %w", id, err)
+		}
+		if !inv.IsPaid {
+			return fmt.Errorf("toku confirmation: invoice %s of event %s is not paid at Toku", id, ev.ID)
+		}
+		ev.ConfirmedInvoices = append(ev.ConfirmedInvoices, inv)
+	}
+	if len(ev.ConfirmedInvoices) == 0 {
+		return fmt.Errorf("toku confirmation: event %s names no invoice to confirm", ev.ID)
+	}
+	return nil
+}
