@@ -373,8 +373,10 @@ type failingStore struct{}
 func (failingStore) Claim(context.Context, Key, time.Duration) (Claim, error) {
 	return Claim{}, errors.New("connection refused")
 }
-func (failingStore) Complete(context.Context, Claim) error       { return errors.New("connection refused") }
-func (failingStore) Release(context.Context, Claim, error) error { return errors.New("connection refused") }
+func (failingStore) Complete(context.Context, Claim) error { return errors.New("connection refused") }
+func (failingStore) Release(context.Context, Claim, error) error {
+	return errors.New("connection refused")
+}
 
 func TestTokuHandlerStoreDownGets503WithoutProcessing(t *testing.T) {
 	t.Parallel()
