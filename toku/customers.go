@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"iter"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"strconv"
 	"time"
@@ -136,7 +135,7 @@ func checkEmail(field, v string) error {
 	if v == "" {
 		return nil
 	}
-	if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
+	if !httpcore.LooksLikeEmail(v) {
 		return httpcore.Invalid("toku", field, "%q is not an email address such as ana@example.com", v)
 	}
 	return nil

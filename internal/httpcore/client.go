@@ -9,12 +9,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptrace"
 	"net/textproto"
 	"net/url"
 	"runtime"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -48,14 +46,16 @@ type Client struct {
 	base      string // scheme://host/path without trailing slash, plus the prefix
 	rc        *retryablehttp.Client
 	log       *slog.Logger
-	userAgent string
 	maxBody   int64
 	waitMin   time.Duration
 	waitMax   time.Duration
 	sleep     func(context.Context, time.Duration) error
 	jitter    func(int64) int64
 	protected map[string]bool
+	header    http.Header // sent on every request, User-Agent and Accept included
 }
+
+var jsonType = []string{"application/json"}
 
 // New builds the pipeline from a provider description and validated settings.
 func New(p Provider, s Settings) (*Client, error) {
@@ -92,9 +92,13 @@ func New(p Provider, s Settings) (*Client, error) {
 	for _, h := range p.Protected {
 		c.protected[textproto.CanonicalMIMEHeaderKey(h)] = true
 	}
-	c.userAgent = "pagos-go/" + Version + " (" + p.Name + "; " + runtime.Version() + ")"
+	ua := "pagos-go/" + Version + " (" + p.Name + "; " + runtime.Version() + ")"
 	if s.UserAgentSuffix != "" {
-		c.userAgent += " " + s.UserAgentSuffix
+		ua += " " + s.UserAgentSuffix
+	}
+	c.header = http.Header{"User-Agent": {ua}, "Accept": jsonType}
+	for k, v := range p.Header {
+		c.header[textproto.CanonicalMIMEHeaderKey(k)] = append([]string(nil), v...)
 	}
 	c.rc = &retryablehttp.Client{
 		HTTPClient:   hc,
@@ -119,15 +123,21 @@ func copyClient(user *http.Client) *http.Client {
 	var hc http.Client
 	if user != nil {
 		hc = *user
+		if hc.Timeout == 0 {
+			hc.Timeout = DefaultTimeout
+		}
 	} else {
-		hc.Transport = http.DefaultTransport.(*http.Transport).Clone()
+		// Our own transport bounds each phase of an attempt: connecting
+		// (30 s), the TLS handshake (10 s) and waiting for the response
+		// (DefaultTimeout). That costs one timer per attempt, where an
+		// http.Client.Timeout costs a deadline context and its plumbing.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.ResponseHeaderTimeout = DefaultTimeout
+		hc.Transport = t
 	}
 	// net/http forwards x-api-key and friends across hosts on a redirect;
 	// no provider API needs one, so none is followed.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	if hc.Timeout == 0 {
-		hc.Timeout = DefaultTimeout
-	}
 	return &hc
 }
 
@@ -190,8 +200,30 @@ type attemptState struct {
 	repeatable bool
 	attempt    int
 	wait       time.Duration
-	gotConn    atomic.Bool // set once a connection was obtained: bytes may have been written
+	// err is the transport error of the last attempt, if any.
+	err error
+
+	body    []byte
+	readers int          // bodyReader calls so far
+	inline  bytes.Reader // serves the length probe and the first attempt
 }
+
+// bodyReader gives go-retryablehttp the identical body for every attempt.
+// Its first call only measures the length and its second starts attempt 1,
+// so both reuse the inline reader; later attempts get a reader of their own,
+// since the transport may still hold the previous one. A *bytes.Reader lets
+// net/http write headers and body in one flush.
+func (st *attemptState) bodyReader() (io.Reader, error) {
+	st.readers++
+	if st.readers <= 2 {
+		st.inline.Reset(st.body)
+		return &st.inline, nil
+	}
+	return bytes.NewReader(st.body), nil
+}
+
+// noCallOptions is shared by calls without options; it is never written.
+var noCallOptions = &CallOptions{}
 
 type stateKey struct{}
 
@@ -204,13 +236,16 @@ func stateOf(ctx context.Context) *attemptState {
 // other outcome is an error: the provider's *Error for a non-2xx answer,
 // wrapped in *OutcomeUnknownError when a write may have taken effect.
 func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOption) error {
-	var call CallOptions
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&call); err != nil {
-			return fmt.Errorf("%s: %w", c.p.Name, err)
+	call := noCallOptions
+	if len(opts) > 0 {
+		call = new(CallOptions)
+		for _, o := range opts {
+			if o == nil {
+				continue
+			}
+			if err := o(call); err != nil {
+				return fmt.Errorf("%s: %w", c.p.Name, err)
+			}
 		}
 	}
 	for name := range call.Header {
@@ -234,33 +269,24 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOpt
 		target += "?" + r.Query.Encode()
 	}
 
-	st := &attemptState{method: r.Method, repeatable: r.Repeatable}
+	st := &attemptState{method: r.Method, repeatable: r.Repeatable, body: body}
 	ctx = context.WithValue(ctx, stateKey{}, st)
-	if !st.idempotent() {
-		// A failure before a connection exists cannot have reached the
-		// provider; after it, a write may have.
-		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			GotConn: func(httptrace.GotConnInfo) { st.gotConn.Store(true) },
-		})
-	}
-	var rawBody any // retryablehttp replays a []byte identically on every attempt
+	var rawBody any
 	if body != nil {
-		rawBody = body
+		rawBody = retryablehttp.ReaderFunc(st.bodyReader)
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, target, rawBody)
 	if err != nil {
 		return fmt.Errorf("%s: building %s %s: %w", c.p.Name, r.Method, r.Path, err)
 	}
+	// Header value slices are built once per client and shared: net/http
+	// only reads them.
 	h := req.Header
-	for k, v := range c.p.Header {
+	for k, v := range c.header {
 		h[k] = v
 	}
-	h.Set("User-Agent", c.userAgent)
-	if h.Get("Accept") == "" {
-		h.Set("Accept", "application/json")
-	}
 	if body != nil {
-		h.Set("Content-Type", "application/json")
+		h["Content-Type"] = jsonType
 	}
 	for k, v := range call.Header {
 		h[k] = v
@@ -279,16 +305,20 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOpt
 		if resp != nil {
 			resp.Body.Close()
 		}
-		c.log.LogAttrs(ctx, slog.LevelDebug, "pagos request failed", slog.String("provider", c.p.Name),
-			slog.String("method", r.Method), slog.String("path", r.Path), slog.Int("attempts", st.attempt),
-			slog.Duration("elapsed", time.Since(start)), slog.String("error", redactErr(err)))
+		if c.log.Enabled(ctx, slog.LevelDebug) {
+			c.log.LogAttrs(ctx, slog.LevelDebug, "pagos request failed", slog.String("provider", c.p.Name),
+				slog.String("method", r.Method), slog.String("path", r.Path), slog.Int("attempts", st.attempt),
+				slog.Duration("elapsed", time.Since(start)), slog.String("error", redactErr(err)))
+		}
 		return c.transportError(ctx, r, st, sent, err)
 	}
 	defer resp.Body.Close()
-	data, readErr := readCapped(resp.Body, c.maxBody)
-	c.log.LogAttrs(ctx, slog.LevelDebug, "pagos request", slog.String("provider", c.p.Name),
-		slog.String("method", r.Method), slog.String("path", r.Path), slog.Int("status", resp.StatusCode),
-		slog.Int("attempts", st.attempt), slog.Duration("elapsed", time.Since(start)))
+	data, readErr := readCapped(resp.Body, resp.ContentLength, c.maxBody)
+	if c.log.Enabled(ctx, slog.LevelDebug) {
+		c.log.LogAttrs(ctx, slog.LevelDebug, "pagos request", slog.String("provider", c.p.Name),
+			slog.String("method", r.Method), slog.String("path", r.Path), slog.Int("status", resp.StatusCode),
+			slog.Int("attempts", st.attempt), slog.Duration("elapsed", time.Since(start)))
+	}
 	if readErr != nil {
 		return c.maybeUnknown(r, st, sent, fmt.Errorf("%s: %s %s: reading response: %w", c.p.Name, r.Method, r.Path, readErr))
 	}
@@ -328,7 +358,7 @@ func (c *Client) transportError(ctx context.Context, r *Request, st *attemptStat
 }
 
 func (c *Client) maybeUnknown(r *Request, st *attemptState, sent string, err error) error {
-	if !st.idempotent() && st.gotConn.Load() {
+	if !st.idempotent() && (st.err == nil || !unsent(st.err)) {
 		return &OutcomeUnknownError{Provider: c.p.Name, Method: r.Method, Path: r.Path, Sent: sent, Err: err}
 	}
 	return err
@@ -347,20 +377,36 @@ func (st *attemptState) idempotent() bool {
 func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, i int) {
 	if st := stateOf(req.Context()); st != nil {
 		st.attempt = i + 1
-		st.gotConn.Store(false)
 	}
 }
 
-// readCapped reads at most limit bytes and fails beyond that.
-func readCapped(r io.Reader, limit int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
+// readCapped reads a body of at most limit bytes and fails beyond that.
+// size is the announced Content-Length, or -1.
+func readCapped(r io.Reader, size, limit int64) ([]byte, error) {
+	if size > limit {
 		return nil, &ResponseTooLargeError{Limit: limit}
 	}
-	return data, nil
+	capacity := int64(512)
+	if size >= 0 {
+		capacity = size + 1 // room to see EOF without growing
+	}
+	buf := make([]byte, 0, capacity)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return nil, &ResponseTooLargeError{Limit: limit}
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // redactErr renders an error for a log line without URLs.

@@ -522,3 +522,68 @@ func TestRetryAfterParsing(t *testing.T) {
 		}
 	}
 }
+
+func TestUnsentClassification(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"dial refused", &url.Error{Op: "Post", URL: "x", Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}}, true},
+		{"dns", &url.Error{Op: "Post", URL: "x", Err: &net.DNSError{Err: "no such host", Name: "api.example"}}, true},
+		{"proxy connect", &net.OpError{Op: "proxyconnect", Err: errors.New("refused")}, true},
+		{"read after write", &url.Error{Op: "Post", URL: "x", Err: &net.OpError{Op: "read", Err: errors.New("connection reset by peer")}}, false},
+		{"write", &net.OpError{Op: "write", Err: errors.New("broken pipe")}, false},
+		{"eof", &url.Error{Op: "Post", URL: "x", Err: io.EOF}, false},
+		{"timeout", context.DeadlineExceeded, false},
+	}
+	for _, c := range cases {
+		if got := unsent(c.err); got != c.want {
+			t.Errorf("%s: unsent = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestPOSTAfterTLSHandshakeFailure(t *testing.T) {
+	t.Parallel()
+	t.Run("garbage instead of a handshake is retried", func(t *testing.T) {
+		t.Parallel()
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		var conns atomic.Int32
+		go func() {
+			for {
+				c, err := l.Accept()
+				if err != nil {
+					return
+				}
+				conns.Add(1)
+				c.Write([]byte("garbage!garbage!"))
+				c.Close()
+			}
+		}()
+		c, sl := newClient(t, "https://"+l.Addr().String(), func(s *Settings) { s.MaxRetries = 2 })
+		err = c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/x", Body: struct{}{}}, nil)
+		if err == nil || errors.Is(err, ErrOutcomeUnknown) {
+			t.Fatalf("err = %v, want a known failure", err)
+		}
+		if len(sl.got()) != 2 || conns.Load() != 3 {
+			t.Fatalf("waits = %v, connections = %d; want 2 retries over 3 connections", sl.got(), conns.Load())
+		}
+	})
+	t.Run("https to plain HTTP is a known, permanent failure", func(t *testing.T) {
+		t.Parallel()
+		var n atomic.Int32
+		plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { n.Add(1) }))
+		defer plain.Close()
+		c, sl := newClient(t, strings.Replace(plain.URL, "http://", "https://", 1))
+		err := c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/x", Body: struct{}{}}, nil)
+		if !errors.Is(err, http.ErrSchemeMismatch) || errors.Is(err, ErrOutcomeUnknown) || len(sl.got()) != 0 || n.Load() != 0 {
+			t.Fatalf("err = %v, waits = %v, handled = %d", err, sl.got(), n.Load())
+		}
+	})
+}

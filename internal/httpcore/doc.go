@@ -11,9 +11,10 @@
 //
 // Retry rule: GET, PUT and DELETE are retried on transport errors, 408, 429,
 // 500, 502, 503 and 504. POST and PATCH are retried only on 429 and on
-// failures before a connection existed, detected with an httptrace GotConn
-// hook; any later failure returns an *OutcomeUnknownError matching
-// ErrOutcomeUnknown. A Request marked Repeatable (Tpaga's single-use
+// failures before the request could be written: DNS, dial (a refused
+// connection among them), proxy CONNECT and TLS handshake errors, told apart
+// by their types. Any other failure may follow the write, so it returns an
+// *OutcomeUnknownError matching ErrOutcomeUnknown. A Request marked Repeatable (Tpaga's single-use
 // reference, made idempotent by its token) is retried like a GET.
 //
 // Redirects are refused, and the base URL must be https unless its host is

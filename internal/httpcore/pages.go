@@ -47,3 +47,23 @@ func CheckID(provider, what, id string) error {
 	}
 	return nil
 }
+
+// LooksLikeEmail is a cheap syntax check of an email address: one @, a
+// non-empty local part, a dotted domain, no spaces or control characters.
+// Providers validate mailboxes themselves; this catches mistakes early.
+func LooksLikeEmail(v string) bool {
+	at := strings.IndexByte(v, '@')
+	if len(v) > 254 || at < 1 || at != strings.LastIndexByte(v, '@') {
+		return false
+	}
+	domain := v[at+1:]
+	if dot := strings.LastIndexByte(domain, '.'); dot < 1 || dot == len(domain)-1 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] <= ' ' || v[i] == 0x7f || v[i] == ',' || v[i] == ';' || v[i] == '<' || v[i] == '>' {
+			return false
+		}
+	}
+	return true
+}

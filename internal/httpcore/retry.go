@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -17,9 +18,9 @@ import (
 //
 //   - GET, PUT and DELETE (and Repeatable writes) are retried on transport
 //     errors, 408, 429, 500, 502, 503 and 504.
-//   - POST and PATCH are retried only on 429 and on failures before a
-//     connection existed (DNS, dial, refused connection, TLS handshake):
-//     in both cases the provider never acted on the request.
+//   - POST and PATCH are retried only on 429 and on failures before the
+//     request could be written (DNS, dial, refused connection, proxy,
+//     TLS handshake): in both cases the provider never acted on it.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
@@ -28,9 +29,10 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if st == nil {
 		return false, err
 	}
+	st.err = err
 	retry := false
 	if err != nil {
-		retry = !permanent(err) && (st.idempotent() || !st.gotConn.Load())
+		retry = !permanent(err) && (st.idempotent() || unsent(err))
 	} else {
 		switch resp.StatusCode {
 		case http.StatusTooManyRequests:
@@ -46,12 +48,32 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	return retry, nil
 }
 
+// unsent reports whether a transport error happened before the request
+// could be written: resolving the host, dialling it (a refused connection
+// among others), a proxy CONNECT, or the TLS handshake. The provider cannot
+// have acted on such a request. Anything else (a timeout, a reset, an EOF)
+// may have come after the request was written, and is not listed.
+func unsent(err error) bool {
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	var recErr tls.RecordHeaderError
+	var alertErr tls.AlertError
+	switch {
+	case errors.As(err, &dnsErr), errors.As(err, &recErr), errors.As(err, &alertErr), permanent(err):
+		return true
+	case errors.As(err, &opErr):
+		return opErr.Op == "dial" || opErr.Op == "proxyconnect"
+	}
+	return false
+}
+
 // permanent reports transport errors that a retry cannot fix.
 func permanent(err error) bool {
 	var certErr *tls.CertificateVerificationError
 	var authErr x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
-	return errors.As(err, &certErr) || errors.As(err, &authErr) || errors.As(err, &hostErr)
+	return errors.As(err, &certErr) || errors.As(err, &authErr) || errors.As(err, &hostErr) ||
+		errors.Is(err, http.ErrSchemeMismatch) // https to a plain-HTTP server: fix the base URL
 }
 
 // backoff returns the wait after attempt n (1-based): exponential with full

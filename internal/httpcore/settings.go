@@ -17,7 +17,7 @@ const Version = "0.1.0"
 
 // Defaults for Settings.
 const (
-	DefaultTimeout          = 30 * time.Second // per attempt, when the caller's client has none
+	DefaultTimeout          = 30 * time.Second // waiting for a response, per attempt
 	DefaultMaxRetries       = 3
 	DefaultRetryWaitMin     = 500 * time.Millisecond
 	DefaultRetryWaitMax     = 20 * time.Second // also caps Retry-After
