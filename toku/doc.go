@@ -4,7 +4,7 @@
 //
 // # Usage
 //
-//	c, err := toku.NewClient(os.Getenv("TOKU_API_KEY"))
+//	c, err := toku.NewClient(apiKey) // from your secret store
 //	cus, err := c.Customers.Create(ctx, &toku.CustomerParams{
 //		GovernmentID: "11111111-1", Mail: "ana@example.com", Name: "Ana",
 //	})

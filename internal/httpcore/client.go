@@ -81,7 +81,7 @@ func New(p Provider, s Settings) (*Client, error) {
 		c.log = slog.New(slog.DiscardHandler)
 	}
 	if c.sleep == nil {
-		c.sleep = sleepCtx
+		c.sleep = Sleep
 	}
 	if c.jitter == nil {
 		c.jitter = randInt63n

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pagos-go/pagos/internal/httpcore"
 	"github.com/pagos-go/pagos/toku"
 	"github.com/pagos-go/pagos/webhook"
 )
@@ -138,16 +139,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		n++
 		return fmt.Sprintf("%s%06d", prefix, n)
 	}
-	s.sleep = func(ctx context.Context, d time.Duration) error {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-			return nil
-		}
-	}
+	s.sleep = httpcore.Sleep
 	for _, o := range opts {
 		o(s)
 	}
@@ -240,6 +232,21 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
+// writePage answers one page of objects, in the order of ids, as Toku lists
+// them: {"items": [...], "next_cursor": "..." or null}.
+func writePage[T any](w http.ResponseWriter, r *http.Request, ids []string, objects map[string]T) {
+	ids, next, ok := page(r, ids)
+	if !ok {
+		write422(w, detail{Loc: []string{"query"}, Msg: "invalid page_size or cursor", Type: "value_error"})
+		return
+	}
+	items := make([]T, 0, len(ids))
+	for _, id := range ids {
+		items = append(items, objects[id])
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+}
+
 // page slices ids by the page_size and cursor (an offset) of the request.
 func page(r *http.Request, ids []string) (out []string, next *string, ok bool) {
 	size := 50
@@ -313,16 +320,7 @@ func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) {
 func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ids, next, ok := page(r, s.customerIDs)
-	if !ok {
-		write422(w, detail{Loc: []string{"query"}, Msg: "invalid page_size or cursor", Type: "value_error"})
-		return
-	}
-	items := make([]*toku.Customer, 0, len(ids))
-	for _, id := range ids {
-		items = append(items, s.customers[id])
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+	writePage(w, r, s.customerIDs, s.customers)
 }
 
 func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
@@ -452,16 +450,7 @@ func (s *Server) listInvoices(w http.ResponseWriter, r *http.Request) {
 			ids = append(ids, id)
 		}
 	}
-	ids, next, ok := page(r, ids)
-	if !ok {
-		write422(w, detail{Loc: []string{"query"}, Msg: "invalid page_size or cursor", Type: "value_error"})
-		return
-	}
-	items := make([]*toku.Invoice, 0, len(ids))
-	for _, id := range ids {
-		items = append(items, s.invoices[id])
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+	writePage(w, r, ids, s.invoices)
 }
 
 func (s *Server) updateInvoice(w http.ResponseWriter, r *http.Request) {
