@@ -2,6 +2,7 @@ package toku
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -132,5 +133,39 @@ func TestAPIKeyCannotBeOverriddenPerCall(t *testing.T) {
 	_, err := c.Customers.Get(t.Context(), "cus_1", WithHeader("x-api-key", "other"))
 	if err == nil || !strings.Contains(err.Error(), "credentials") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// The API key and the account key never reach a debug log line or an error,
+// whether Toku answers an error or the connection fails.
+func TestKeysNeverLoggedOrInErrors(t *testing.T) {
+	t.Parallel()
+	const accountKey = "acc_key_SECRET_never_logged"
+	var logs testutil.LogBuffer
+	c, mux := setup(t, WithDefaultAccountKey(accountKey), WithLogger(logs.Logger()), WithMaxRetries(1))
+	mux.HandleFunc("/customers/cus_1", func(w http.ResponseWriter, r *http.Request) {
+		respond(w, 401, `{"error":{"message":"API Key inválida","code":"TK10100"}}`)
+	})
+	mux.HandleFunc("/customers", func(w http.ResponseWriter, r *http.Request) {
+		respond(w, 503, `{"error":{"message":"down","code":"TK50300"}}`)
+	})
+	_, err1 := c.Customers.Get(t.Context(), "cus_1", WithAccountKey(accountKey))
+	_, err2 := c.Customers.Create(t.Context(), &CustomerParams{GovernmentID: "1-9"})
+	_, err3 := c.Customers.List(t.Context(), &ListParams{Cursor: "secret-cursor"})
+	dead, _ := NewClient(testAPIKey, WithBaseURL("http://127.0.0.1:1"), WithDefaultAccountKey(accountKey), WithLogger(logs.Logger()), WithMaxRetries(0))
+	_, err4 := dead.Customers.Get(t.Context(), "cus_1")
+	if !errors.Is(err1, ErrUnauthorized) || !errors.Is(err2, ErrOutcomeUnknown) || !errors.Is(err3, ErrServer) || err4 == nil {
+		t.Fatalf("unexpected errors: %v / %v / %v / %v", err1, err2, err3, err4)
+	}
+	out := logs.String()
+	if strings.Count(out, `"msg":"pagos request`) < 4 {
+		t.Fatalf("debug log lacks the request lines, so the check proves nothing:\n%s", out)
+	}
+	for _, secret := range []string{testAPIKey, accountKey, "secret-cursor"} {
+		for _, s := range []string{out, err1.Error(), err2.Error(), err3.Error(), err4.Error()} {
+			if strings.Contains(s, secret) {
+				t.Fatalf("%q leaked into %q", secret, s)
+			}
+		}
 	}
 }

@@ -53,9 +53,8 @@ type Client struct {
 	jitter    func(int64) int64
 	protected map[string]bool
 	header    http.Header // sent on every request, User-Agent and Accept included
+	jsonType  []string    // the Content-Type value of JSON bodies
 }
-
-var jsonType = []string{"application/json"}
 
 // New builds the pipeline from a provider description and validated settings.
 func New(p Provider, s Settings) (*Client, error) {
@@ -96,7 +95,8 @@ func New(p Provider, s Settings) (*Client, error) {
 	if s.UserAgentSuffix != "" {
 		ua += " " + s.UserAgentSuffix
 	}
-	c.header = http.Header{"User-Agent": {ua}, "Accept": jsonType}
+	c.jsonType = []string{"application/json"}
+	c.header = http.Header{"User-Agent": {ua}, "Accept": c.jsonType}
 	for k, v := range p.Header {
 		c.header[textproto.CanonicalMIMEHeaderKey(k)] = append([]string(nil), v...)
 	}
@@ -222,9 +222,6 @@ func (st *attemptState) bodyReader() (io.Reader, error) {
 	return bytes.NewReader(st.body), nil
 }
 
-// noCallOptions is shared by calls without options; it is never written.
-var noCallOptions = &CallOptions{}
-
 type stateKey struct{}
 
 func stateOf(ctx context.Context) *attemptState {
@@ -236,17 +233,18 @@ func stateOf(ctx context.Context) *attemptState {
 // other outcome is an error: the provider's *Error for a non-2xx answer,
 // wrapped in *OutcomeUnknownError when a write may have taken effect.
 func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOption) error {
-	call := noCallOptions
+	var call CallOptions // filled only when there are options, so it stays off the heap otherwise
 	if len(opts) > 0 {
-		call = new(CallOptions)
+		co := new(CallOptions)
 		for _, o := range opts {
 			if o == nil {
 				continue
 			}
-			if err := o(call); err != nil {
+			if err := o(co); err != nil {
 				return fmt.Errorf("%s: %w", c.p.Name, err)
 			}
 		}
+		call = *co
 	}
 	for name := range call.Header {
 		if c.protected[name] {
@@ -286,7 +284,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOpt
 		h[k] = v
 	}
 	if body != nil {
-		h["Content-Type"] = jsonType
+		h["Content-Type"] = c.jsonType
 	}
 	for k, v := range call.Header {
 		h[k] = v
