@@ -121,7 +121,7 @@ var ErrMalformedEvent = errors.New("conekta: malformed event")
 // webhook.VerifyConekta for deliveries from the network.
 func ParseEvent(body []byte) (*Event, error) {
 	e := new(Event)
-	if err := json.Unmarshal(body, e); err != nil {
+	if err := e.UnmarshalJSON(body); err != nil { // directly: json.Unmarshal would scan the body once more
 		if !errors.Is(err, ErrMalformedEvent) {
 			err = fmt.Errorf("%w: %v", ErrMalformedEvent, err)
 		}
@@ -132,17 +132,28 @@ func ParseEvent(body []byte) (*Event, error) {
 
 // UnmarshalJSON decodes the envelope strictly and keeps the whole body.
 func (e *Event) UnmarshalJSON(b []byte) error {
+	// data is read in the same pass; only a data that is not an object
+	// takes a second, lenient one.
+	type envelope struct {
+		ID            *string         `json:"id"`
+		Type          *string         `json:"type"`
+		Livemode      bool            `json:"livemode"`
+		CreatedAt     json.RawMessage `json:"created_at"`
+		WebhookStatus json.RawMessage `json:"webhook_status"`
+		WebhookLogs   json.RawMessage `json:"webhook_logs"`
+	}
 	var env struct {
-		ID            *string          `json:"id"`
-		Type          *string          `json:"type"`
-		Livemode      bool             `json:"livemode"`
-		CreatedAt     json.RawMessage  `json:"created_at"`
-		WebhookStatus json.RawMessage  `json:"webhook_status"`
-		WebhookLogs   json.RawMessage  `json:"webhook_logs"`
-		Data          *json.RawMessage `json:"data"`
+		envelope
+		Data *struct {
+			Object   json.RawMessage `json:"object"`
+			Previous json.RawMessage `json:"previous_attributes"`
+		} `json:"data"`
 	}
 	if err := json.Unmarshal(b, &env); err != nil {
-		return fmt.Errorf("%w: %v", ErrMalformedEvent, err)
+		env.Data = nil
+		if err := json.Unmarshal(b, &env.envelope); err != nil {
+			return fmt.Errorf("%w: %v", ErrMalformedEvent, err)
+		}
 	}
 	if env.ID == nil || *env.ID == "" {
 		return fmt.Errorf("%w: no id", ErrMalformedEvent)
@@ -153,17 +164,17 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	*e = Event{ID: *env.ID, Type: EventType(*env.Type), Livemode: env.Livemode, Raw: append(json.RawMessage(nil), b...)}
 	// The rest is informative: a shape pagos does not expect leaves it empty
 	// rather than refusing an authentic event.
-	_ = json.Unmarshal(env.CreatedAt, &e.CreatedAt)
-	_ = json.Unmarshal(env.WebhookStatus, &e.WebhookStatus)
-	_ = json.Unmarshal(env.WebhookLogs, &e.WebhookLogs)
+	if len(env.CreatedAt) > 0 {
+		_ = e.CreatedAt.UnmarshalJSON(env.CreatedAt)
+	}
+	if len(env.WebhookStatus) > 0 {
+		_ = json.Unmarshal(env.WebhookStatus, &e.WebhookStatus)
+	}
+	if len(env.WebhookLogs) > 2 { // not [] or null
+		_ = json.Unmarshal(env.WebhookLogs, &e.WebhookLogs)
+	}
 	if env.Data != nil {
-		var data struct {
-			Object   json.RawMessage `json:"object"`
-			Previous json.RawMessage `json:"previous_attributes"`
-		}
-		if json.Unmarshal(*env.Data, &data) == nil {
-			e.Object, e.PreviousAttributes = data.Object, data.Previous
-		}
+		e.Object, e.PreviousAttributes = env.Data.Object, env.Data.Previous
 	}
 	return nil
 }

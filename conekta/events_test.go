@@ -89,6 +89,9 @@ func TestEventEnvelopeStrictPayloadLenient(t *testing.T) {
 	if _, err := e.Order(); err == nil {
 		t.Fatal("a bad order payload decoded without error")
 	}
+	if w, err := ParseEvent([]byte(`{"id":"evt_3","type":"order.paid","data":"a string now","created_at":5}`)); err != nil || w.Object != nil || w.CreatedAt.Unix() != 5 {
+		t.Fatalf("an authentic event whose data is not an object: %+v, %v", w, err)
+	}
 	if u, err := ParseEvent([]byte(`{"id":"evt_2","type":"brand_new.thing"}`)); err != nil || u.Type != "brand_new.thing" {
 		t.Fatalf("unknown type: %+v, %v", u, err)
 	}

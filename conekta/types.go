@@ -74,6 +74,10 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 		*t = ""
 		return nil
 	}
+	if len(b) >= 2 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		*t = Text(b[1 : len(b)-1]) // no escapes: the text is as sent
+		return nil
+	}
 	if len(b) > 0 && b[0] == '"' {
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {

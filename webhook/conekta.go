@@ -217,7 +217,7 @@ type ConektaLateAnswer struct {
 
 // WithConektaLateAnswer sets a function the sync handler calls, once user
 // code returns, for every answer that came too late to be sent. It runs on
-// its own goroutine.
+// the request's goroutine, after the decline was sent.
 func WithConektaLateAnswer(fn func(ConektaLateAnswer)) Option {
 	return func(s *settings) error {
 		if err := s.syncOnly("WithConektaLateAnswer"); err != nil {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -55,7 +56,11 @@ type ConektaSyncAuth struct {
 //   - POST only (405), body limit (413), authentication by auth (401),
 //     envelope decoding (400), as the other handlers.
 //   - The budget (default 1.5 s, WithConektaBudget) starts when the request
-//     arrives, so verification counts; r's context ends with it.
+//     arrives, so verification counts; r's context ends with it. r runs on
+//     the request's goroutine; if the budget ends first, a timer writes the
+//     decline and flushes it (with its Content-Length, so it is complete)
+//     while r finishes. The ResponseWriter must support flushing, as
+//     net/http's does.
 //   - inbound_payment.lookup and .payment_attempt always get a 200 with a
 //     payable answer: r's, or a decline with the failure code
 //     (WithConektaFailureCode, default "19") when r errs, panics, answers
@@ -174,14 +179,20 @@ func (h *conektaSync) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.refuseUnaccepted(r, w, err)
 		return
 	}
-	res := answered{status: http.StatusOK, body: h.empty}
-	if ev.Type.IsInboundPayment() {
-		res = h.answer(r.Context(), start, ev)
-	} else {
-		h.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook: the Conekta sync handler got an event that is not an inbound_payment request; mount NewConektaHandler for events",
-			slog.String("event", ev.ID), slog.String("type", string(ev.Type)))
+	if !ev.Type.IsInboundPayment() {
+		h.logEvent(r.Context(), slog.LevelWarn, ev, "webhook: the Conekta sync handler got an event that is not an inbound_payment request; mount NewConektaHandler for events")
+		h.write(w, answered{status: http.StatusOK, body: h.empty})
+		return
 	}
-	w.Header()["Content-Type"] = h.jsonType
+	h.answer(w, r.Context(), start, ev)
+}
+
+// write sends a reply with its length, so that it is complete once flushed
+// even while the handler is still running.
+func (h *conektaSync) write(w http.ResponseWriter, res answered) {
+	hd := w.Header()
+	hd["Content-Type"] = h.jsonType
+	hd["Content-Length"] = []string{strconv.Itoa(len(res.body))}
 	w.WriteHeader(res.status)
 	_, _ = w.Write(res.body)
 }
@@ -205,9 +216,9 @@ func (h *conektaSync) accept(body []byte, r *http.Request) (*conekta.Event, erro
 	return ev, nil
 }
 
-// answer returns the reply to an inbound_payment request: remembered, shared
-// with a concurrent repeat, or asked of user code.
-func (h *conektaSync) answer(reqCtx context.Context, start time.Time, ev *conekta.Event) answered {
+// answer replies to an inbound_payment request: as remembered, as a
+// concurrent repeat was answered, or as user code answers.
+func (h *conektaSync) answer(w http.ResponseWriter, reqCtx context.Context, start time.Time, ev *conekta.Event) {
 	ctx, cancel := context.WithDeadline(context.WithoutCancel(reqCtx), start.Add(h.conekta.budget))
 	defer cancel()
 	h.mu.Lock()
@@ -215,23 +226,25 @@ func (h *conektaSync) answer(reqCtx context.Context, start time.Time, ev *conekt
 		h.order.MoveToBack(el)
 		res := *el.Value.(*answered)
 		h.mu.Unlock()
-		h.log.LogAttrs(ctx, slog.LevelDebug, "webhook: repeated Conekta request answered as before", slog.String("event", ev.ID))
-		return res
+		h.logEvent(ctx, slog.LevelDebug, ev, "webhook: repeated Conekta request answered as before")
+		h.write(w, res)
+		return
 	}
 	if f, ok := h.flights[ev.ID]; ok {
 		h.mu.Unlock()
 		select {
 		case <-f.done:
-			return f.res
+			h.write(w, f.res)
 		case <-ctx.Done():
-			return h.forced(ev)
+			h.write(w, h.forced(ev))
 		}
+		return
 	}
 	f := &flight{done: make(chan struct{})}
 	h.flights[ev.ID] = f
 	h.mu.Unlock()
 
-	res, keep := h.ask(ctx, start, ev)
+	res, keep := h.ask(w, ctx, start, ev)
 	res.id = ev.ID
 	h.mu.Lock()
 	delete(h.flights, ev.ID)
@@ -245,7 +258,6 @@ func (h *conektaSync) answer(reqCtx context.Context, start time.Time, ev *conekt
 	h.mu.Unlock()
 	f.res = res
 	close(f.done)
-	return res
 }
 
 // outcome is what user code returned.
@@ -254,56 +266,78 @@ type outcome struct {
 	err error
 }
 
-// ask runs user code within ctx and turns its outcome into a reply; keep
-// reports whether the reply is user code's own, to be remembered.
-func (h *conektaSync) ask(ctx context.Context, start time.Time, ev *conekta.Event) (res answered, keep bool) {
-	log := h.log.With(slog.String("provider", provConekta), slog.String("event", ev.ID), slog.String("type", string(ev.Type)))
+// ask runs user code on the request's goroutine, with a timer that sends
+// the forced decline (flushed, so Conekta has it in time) if the budget
+// ends first. It returns what was sent; keep reports whether that is user
+// code's own answer, to be remembered.
+func (h *conektaSync) ask(w http.ResponseWriter, ctx context.Context, start time.Time, ev *conekta.Event) (res answered, keep bool) {
 	p, err := ev.InboundPayment()
 	if err != nil {
-		log.LogAttrs(ctx, slog.LevelError, "webhook: Conekta inbound payment unreadable; declining", slog.String("error", err.Error()))
-		return h.forced(ev), false
+		h.logEvent(ctx, slog.LevelError, ev, "webhook: Conekta inbound payment unreadable; declining", slog.String("error", err.Error()))
+		res = h.forced(ev)
+		h.write(w, res)
+		return res, false
 	}
-	done := make(chan outcome, 1)
-	go func() {
-		var o outcome
-		o.err = callSafely(ctx, func(ctx context.Context) error {
-			var err error
-			switch ev.Type {
-			case conekta.EventInboundPaymentLookup:
-				o.a, err = h.r.Lookup(ctx, ev, p)
-			case conekta.EventInboundPaymentAttempt:
-				o.a, err = h.r.PaymentAttempt(ctx, ev, p)
-			case conekta.EventInboundPaymentReverse:
-				err = h.r.Reverse(ctx, ev, p)
-			default:
-				err = fmt.Errorf("unknown inbound payment request %q", ev.Type)
-			}
-			return err
-		})
-		done <- o
-	}()
+	var mu sync.Mutex
+	sent := false // guarded by mu: whether a reply was written
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if sent {
+			return
+		}
+		sent = true
+		// The connection stays busy until user code returns: tell the
+		// client not to send its next request on it.
+		w.Header().Set("Connection", "close")
+		h.write(w, h.forced(ev))
+		if err := http.NewResponseController(w).Flush(); err != nil {
+			h.logEvent(ctx, slog.LevelError, ev, "webhook: cannot flush the Conekta decline early; give the handler a flushable ResponseWriter", slog.String("error", err.Error()))
+		}
+		h.logEvent(ctx, slog.LevelError, ev, "webhook: Conekta responder ran out of its budget; declining",
+			slog.Duration("budget", h.conekta.budget), slog.String("failure_code", string(h.conekta.failureCode)))
+	})
 	var o outcome
-	select {
-	case o = <-done:
-	case <-ctx.Done():
-		select {
-		case o = <-done: // finished at the deadline: still in time to send
+	o.err = callSafely(ctx, func(ctx context.Context) error {
+		var err error
+		switch ev.Type {
+		case conekta.EventInboundPaymentLookup:
+			o.a, err = h.r.Lookup(ctx, ev, p)
+		case conekta.EventInboundPaymentAttempt:
+			o.a, err = h.r.PaymentAttempt(ctx, ev, p)
+		case conekta.EventInboundPaymentReverse:
+			err = h.r.Reverse(ctx, ev, p)
 		default:
-			go h.reportLate(log, start, ev, done)
-			log.LogAttrs(ctx, slog.LevelError, "webhook: Conekta responder ran out of its budget; declining",
-				slog.Duration("budget", h.conekta.budget), slog.String("failure_code", string(h.conekta.failureCode)))
+			err = fmt.Errorf("unknown inbound payment request %q", ev.Type)
+		}
+		return err
+	})
+	if !stop() { // the timer fired: the decline may be out already
+		mu.Lock()
+		late := sent
+		sent = true
+		mu.Unlock()
+		if late {
+			h.reportLate(start, ev, o)
 			return h.forced(ev), false
 		}
 	}
+	res, keep = h.reply(ctx, ev, o)
+	h.write(w, res)
+	return res, keep
+}
+
+// reply turns user code's outcome into the reply to send.
+func (h *conektaSync) reply(ctx context.Context, ev *conekta.Event, o outcome) (answered, bool) {
 	if o.err != nil {
-		log.LogAttrs(ctx, slog.LevelError, "webhook: Conekta responder failed; answering the failure", slog.String("error", o.err.Error()))
+		h.logEvent(ctx, slog.LevelError, ev, "webhook: Conekta responder failed; answering the failure", slog.String("error", o.err.Error()))
 		return h.forced(ev), false
 	}
 	if ev.Type == conekta.EventInboundPaymentReverse {
 		return answered{status: http.StatusOK, body: h.empty}, true
 	}
 	if err := o.a.Check(ev.Type); err != nil {
-		log.LogAttrs(ctx, slog.LevelError, "webhook: Conekta responder gave an invalid answer; declining", slog.String("error", err.Error()))
+		h.logEvent(ctx, slog.LevelError, ev, "webhook: Conekta responder gave an invalid answer; declining", slog.String("error", err.Error()))
 		return h.forced(ev), false
 	}
 	body, _ := o.a.MarshalJSON()
@@ -318,14 +352,22 @@ func (h *conektaSync) forced(ev *conekta.Event) answered {
 	return answered{id: ev.ID, status: http.StatusOK, body: h.decline}
 }
 
-// reportLate waits for user code that missed the budget and reports what it
-// answered, which was never sent.
-func (h *conektaSync) reportLate(log *slog.Logger, start time.Time, ev *conekta.Event, done <-chan outcome) {
-	o := <-done
+// reportLate reports user code that returned after the decline was sent.
+func (h *conektaSync) reportLate(start time.Time, ev *conekta.Event, o outcome) {
 	late := ConektaLateAnswer{Event: ev, Answer: o.a, Err: o.err, Elapsed: time.Since(start)}
-	log.LogAttrs(context.Background(), slog.LevelWarn, "webhook: Conekta responder answered after the decline was sent",
+	h.logEvent(context.Background(), slog.LevelWarn, ev, "webhook: Conekta responder answered after the decline was sent",
 		slog.Duration("elapsed", late.Elapsed))
 	if h.conekta.late != nil {
 		h.conekta.late(late)
 	}
+}
+
+// logEvent logs about one request; attributes are built only when the
+// level is enabled, since answering fast is the point of this handler.
+func (h *conektaSync) logEvent(ctx context.Context, level slog.Level, ev *conekta.Event, msg string, attrs ...slog.Attr) {
+	if !h.log.Enabled(ctx, level) {
+		return
+	}
+	h.log.LogAttrs(ctx, level, msg, append([]slog.Attr{slog.String("provider", provConekta), slog.String("event", ev.ID),
+		slog.String("type", string(ev.Type))}, attrs...)...)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -156,42 +157,72 @@ func TestConektaSyncDeclinesWhenUserCodeFails(t *testing.T) {
 	}
 }
 
-// A responder that never returns gets the decline within the budget, and
-// the answer it gives later is reported, not sent.
+// A responder that never returns gets the decline within the budget, as a
+// complete response over a real connection, and the answer it gives later
+// is reported, not sent.
 func TestConektaSyncResponderThatNeverReturns(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
-	t.Cleanup(func() { close(release) })
 	var ctxEnded atomic.Bool
 	r := &responder{attempt: func(ctx context.Context, _ *conekta.InboundPayment) (conekta.InboundAnswer, error) {
-		select {
-		case <-ctx.Done():
-			ctxEnded.Store(true)
-		case <-release:
-		}
+		<-ctx.Done()
+		ctxEnded.Store(true)
 		<-release // and keep going long after the budget
 		return conekta.ApprovePayment(), nil
 	}}
 	late := make(chan ConektaLateAnswer, 2)
 	h := newSync(t, digestAuth(), r, WithConektaBudget(50*time.Millisecond), WithConektaLateAnswer(func(l ConektaLateAnswer) { late <- l }))
-	status, body := ask(t, h, inboundBody("e1", "inbound_payment.payment_attempt", 1000))
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+	post := func() (int, string) {
+		body := inboundBody("e1", "inbound_payment.payment_attempt", 1000)
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL, strings.NewReader(string(body)))
+		req.Header.Set(ConektaDigestHeader, signConekta(t, body))
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body) // complete although the handler still runs
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, string(b)
+	}
+	status, body := post()
 	if status != 200 || body != `{"payable":false,"failure_code":"19"}` {
 		t.Fatalf("%d %s, want the default decline", status, body)
 	}
-	// Not remembered: a repeat asks again (and is declined again).
-	if _, body := ask(t, h, inboundBody("e1", "inbound_payment.payment_attempt", 1000)); body != `{"payable":false,"failure_code":"19"}` || r.calls.Load() != 2 {
-		t.Fatalf("repeat: %s after %d calls", body, r.calls.Load())
+	// A repeat while the first still runs waits for it, then gets the decline
+	// without running user code a second time.
+	if status, body = post(); body != `{"payable":false,"failure_code":"19"}` || r.calls.Load() != 1 {
+		t.Fatalf("concurrent repeat: %d %s after %d calls", status, body, r.calls.Load())
 	}
 	select {
 	case l := <-late:
 		t.Fatalf("late answer reported before user code returned: %+v", l)
 	default:
 	}
-	release <- struct{}{} // let the first call finish; the second needs another
-	release <- struct{}{}
+	release <- struct{}{} // let the first call finish
 	l := <-late
 	if l.Event.ID != "e1" || !l.Answer.Payable || l.Err != nil || l.Elapsed < 50*time.Millisecond {
 		t.Fatalf("late report %+v", l)
+	}
+	// The forced decline was not remembered: once the first is over, a
+	// repeat asks user code afresh.
+	cs := h.(*conektaSync)
+	for {
+		cs.mu.Lock()
+		n := len(cs.flights)
+		cs.mu.Unlock()
+		if n == 0 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if status, body = post(); body != `{"payable":false,"failure_code":"19"}` || r.calls.Load() != 2 {
+		t.Fatalf("repeat after the first: %d %s after %d calls", status, body, r.calls.Load())
 	}
 	if !ctxEnded.Load() {
 		t.Error("user code's context did not end with the budget")
