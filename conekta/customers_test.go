@@ -264,3 +264,25 @@ func TestMetadataLimits(t *testing.T) {
 		t.Fatalf("numbers not kept exact: %v %v", m, err)
 	}
 }
+
+func TestTimeDecoding(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]int64{`1700000000`: 1700000000, `"1700000000"`: 1700000000, `null`: 0, `0`: 0, `""`: 0, `-5`: -5} {
+		var tm Time
+		if err := tm.UnmarshalJSON([]byte(in)); err != nil || (want == 0) != tm.IsZero() || (want != 0 && tm.Unix() != want) {
+			t.Errorf("%s: %v, %v", in, tm, err)
+		}
+	}
+	for _, in := range []string{`12.5`, `"soon"`, `-`, `true`, `99999999999999999999`} {
+		var tm Time
+		if err := tm.UnmarshalJSON([]byte(in)); err == nil {
+			t.Errorf("%s decoded as %v", in, tm)
+		}
+	}
+	if b, _ := Unix(1700000000).MarshalJSON(); string(b) != "1700000000" {
+		t.Errorf("MarshalJSON = %s", b)
+	}
+	if b, _ := (Time{}).MarshalJSON(); string(b) != "0" {
+		t.Errorf("zero MarshalJSON = %s", b)
+	}
+}

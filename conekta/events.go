@@ -9,6 +9,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/pagos-go/pagos/internal/httpcore"
@@ -355,7 +356,11 @@ func (a InboundAnswer) MarshalJSON() ([]byte, error) {
 	case !a.Payable:
 		return []byte(`{"payable":false,"failure_code":"` + string(a.FailureCode) + `"}`), nil
 	case a.MinAmount != 0 || a.MaxAmount != 0:
-		return fmt.Appendf(nil, `{"payable":true,"min_amount":%d,"max_amount":%d}`, a.MinAmount, a.MaxAmount), nil
+		b := append(make([]byte, 0, 64), `{"payable":true,"min_amount":`...)
+		b = strconv.AppendInt(b, a.MinAmount, 10)
+		b = append(b, `,"max_amount":`...)
+		b = strconv.AppendInt(b, a.MaxAmount, 10)
+		return append(b, '}'), nil
 	}
 	return []byte(`{"payable":true}`), nil
 }

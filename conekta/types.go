@@ -42,14 +42,29 @@ func TimeOf(t time.Time) Time {
 
 // UnmarshalJSON reads Unix seconds as a number or a string.
 func (t *Time) UnmarshalJSON(b []byte) error {
-	s := string(bytes.Trim(b, `"`))
-	if s == "null" || s == "" {
+	digits := bytes.Trim(b, `"`)
+	if string(digits) == "null" || len(digits) == 0 {
 		*t = Time{}
 		return nil
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return fmt.Errorf("conekta: timestamp %q is not Unix seconds", truncate(s))
+	// Parsed by hand: this runs for every object of every event, and
+	// strconv would need a string copy.
+	var n int64
+	neg := digits[0] == '-'
+	if neg {
+		digits = digits[1:]
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' || n > (1<<62)/10 {
+			return fmt.Errorf("conekta: timestamp %q is not Unix seconds", truncate(string(b)))
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if len(digits) == 0 {
+		return fmt.Errorf("conekta: timestamp %q is not Unix seconds", truncate(string(b)))
+	}
+	if neg {
+		n = -n
 	}
 	*t = Unix(n)
 	return nil

@@ -111,7 +111,7 @@ func NewConektaSyncHandler(auth ConektaSyncAuth, r ConektaResponder, opts ...Opt
 	}
 	h := &conektaSync{settings: s, r: r, keys: append([]*rsa.PublicKey(nil), auth.Keys...),
 		answers: map[string]*list.Element{}, order: list.New(), flights: map[string]*flight{},
-		jsonType: []string{"application/json"}, empty: []byte("{}")}
+		jsonType: []string{"application/json"}, ok: replyOf(http.StatusOK, []byte("{}")), failed: replyOf(http.StatusInternalServerError, []byte("{}"))}
 	switch {
 	case len(auth.Keys) == 0 && auth.Username == "":
 		return nil, errors.New("webhook: NewConektaSyncHandler: give Keys, Basic credentials or both; without them anyone could approve payments")
@@ -136,7 +136,8 @@ func NewConektaSyncHandler(auth ConektaSyncAuth, r ConektaResponder, opts ...Opt
 	if s.conekta.remember == 0 {
 		s.conekta.remember = DefaultConektaRemember
 	}
-	h.decline, _ = conekta.Decline(s.conekta.failureCode).MarshalJSON()
+	decline, _ := conekta.Decline(s.conekta.failureCode).MarshalJSON()
+	h.declined = replyOf(http.StatusOK, decline)
 	return h, nil
 }
 
@@ -146,9 +147,10 @@ type conektaSync struct {
 	r          ConektaResponder
 	keys       []*rsa.PublicKey
 	user, pass []byte // SHA-256 of the Basic credentials, or nil
-	decline    []byte // the forced decline's body
 	jsonType   []string
-	empty      []byte // "{}", the reply to a reverse and to other events
+	ok         answered // 200 {}: a reverse done, or an event of another kind
+	failed     answered // 500 {}: a reverse that failed
+	declined   answered // 200 and the forced decline
 
 	mu      sync.Mutex
 	answers map[string]*list.Element // event id → *answered, in order
@@ -161,6 +163,12 @@ type answered struct {
 	id     string
 	status int
 	body   []byte
+	length []string // the Content-Length header of body
+}
+
+// replyOf returns the reply of status with body, and its Content-Length.
+func replyOf(status int, body []byte) answered {
+	return answered{status: status, body: body, length: []string{strconv.Itoa(len(body))}}
 }
 
 type flight struct {
@@ -181,7 +189,7 @@ func (h *conektaSync) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ev.Type.IsInboundPayment() {
 		h.logEvent(r.Context(), slog.LevelWarn, ev, "webhook: the Conekta sync handler got an event that is not an inbound_payment request; mount NewConektaHandler for events")
-		h.write(w, answered{status: http.StatusOK, body: h.empty})
+		h.write(w, h.ok)
 		return
 	}
 	h.answer(w, r.Context(), start, ev)
@@ -192,7 +200,7 @@ func (h *conektaSync) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *conektaSync) write(w http.ResponseWriter, res answered) {
 	hd := w.Header()
 	hd["Content-Type"] = h.jsonType
-	hd["Content-Length"] = []string{strconv.Itoa(len(res.body))}
+	hd["Content-Length"] = res.length
 	w.WriteHeader(res.status)
 	_, _ = w.Write(res.body)
 }
@@ -334,22 +342,24 @@ func (h *conektaSync) reply(ctx context.Context, ev *conekta.Event, o outcome) (
 		return h.forced(ev), false
 	}
 	if ev.Type == conekta.EventInboundPaymentReverse {
-		return answered{status: http.StatusOK, body: h.empty}, true
+		return h.ok, true
 	}
 	if err := o.a.Check(ev.Type); err != nil {
 		h.logEvent(ctx, slog.LevelError, ev, "webhook: Conekta responder gave an invalid answer; declining", slog.String("error", err.Error()))
 		return h.forced(ev), false
 	}
 	body, _ := o.a.MarshalJSON()
-	return answered{status: http.StatusOK, body: body}, true
+	return replyOf(http.StatusOK, body), true
 }
 
 // forced is the reply when user code gave none that can be sent.
 func (h *conektaSync) forced(ev *conekta.Event) answered {
+	res := h.declined
 	if ev.Type == conekta.EventInboundPaymentReverse {
-		return answered{id: ev.ID, status: http.StatusInternalServerError, body: h.empty}
+		res = h.failed
 	}
-	return answered{id: ev.ID, status: http.StatusOK, body: h.decline}
+	res.id = ev.ID
+	return res
 }
 
 // reportLate reports user code that returned after the decline was sent.
