@@ -64,18 +64,10 @@ func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request) {
 	s.answer(w, c.wire(), nil)
 }
 
-func (s *Server) customerLocked(id string) (*customer, error) {
-	c, ok := s.customers[id]
-	if !ok {
-		return nil, notFound("customer", id)
-	}
-	return c, nil
-}
-
 func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, err := s.customerLocked(r.PathValue("id"))
+	c, err := find(s.customers, "customer", r.PathValue("id"))
 	if err != nil {
 		s.answer(w, nil, err)
 		return
@@ -108,7 +100,7 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, err := s.customerLocked(r.PathValue("id"))
+	c, err := find(s.customers, "customer", r.PathValue("id"))
 	if err != nil {
 		s.answer(w, nil, err)
 		return
@@ -142,7 +134,7 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 func (s *Server) deleteCustomer(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, err := s.customerLocked(r.PathValue("id"))
+	c, err := find(s.customers, "customer", r.PathValue("id"))
 	if err != nil {
 		s.answer(w, nil, err)
 		return
@@ -228,7 +220,7 @@ func (s *Server) createSource(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, err := s.customerLocked(r.PathValue("id"))
+	c, err := find(s.customers, "customer", r.PathValue("id"))
 	if err != nil {
 		s.answer(w, nil, err)
 		return
@@ -245,7 +237,7 @@ func (s *Server) createSource(w http.ResponseWriter, r *http.Request) {
 func (s *Server) listSources(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, err := s.customerLocked(r.PathValue("id"))
+	c, err := find(s.customers, "customer", r.PathValue("id"))
 	if err != nil {
 		s.answer(w, nil, err)
 		return
@@ -261,7 +253,7 @@ func (s *Server) listSources(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sourceLocked(r *http.Request) (*customer, *source, error) {
-	c, err := s.customerLocked(r.PathValue("id"))
+	c, err := find(s.customers, "customer", r.PathValue("id"))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -308,18 +308,10 @@ func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) {
 	s.answer(w, wh, nil)
 }
 
-func (s *Server) webhookLocked(id string) (*conekta.Webhook, error) {
-	wh, ok := s.webhooks[id]
-	if !ok {
-		return nil, notFound("webhook", id)
-	}
-	return wh, nil
-}
-
 func (s *Server) getWebhook(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	wh, err := s.webhookLocked(r.PathValue("id"))
+	wh, err := find(s.webhooks, "webhook", r.PathValue("id"))
 	s.answer(w, wh, err)
 }
 
@@ -338,7 +330,7 @@ func (s *Server) updateWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	wh, err := s.webhookLocked(r.PathValue("id"))
+	wh, err := find(s.webhooks, "webhook", r.PathValue("id"))
 	if err == nil {
 		if p.URL != "" {
 			wh.URL = p.URL
@@ -357,7 +349,7 @@ func (s *Server) updateWebhook(w http.ResponseWriter, r *http.Request) {
 func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	wh, err := s.webhookLocked(r.PathValue("id"))
+	wh, err := find(s.webhooks, "webhook", r.PathValue("id"))
 	if err == nil {
 		delete(s.webhooks, wh.ID)
 		s.webhookIDs = remove(s.webhookIDs, wh.ID)
@@ -369,7 +361,7 @@ func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 // testWebhook sends a webhook_ping to one webhook and waits for it.
 func (s *Server) testWebhook(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	wh, err := s.webhookLocked(r.PathValue("id"))
+	wh, err := find(s.webhooks, "webhook", r.PathValue("id"))
 	var raw json.RawMessage
 	var target conekta.Webhook
 	if err == nil {
@@ -436,18 +428,10 @@ func (s *Server) createKey(w http.ResponseWriter, r *http.Request) {
 	s.answer(w, &k.WebhookKey, nil)
 }
 
-func (s *Server) keyLocked(id string) (*signingKey, error) {
-	k, ok := s.keys[id]
-	if !ok {
-		return nil, notFound("webhook_key", id)
-	}
-	return k, nil
-}
-
 func (s *Server) getKey(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, err := s.keyLocked(r.PathValue("id"))
+	k, err := find(s.keys, "webhook_key", r.PathValue("id"))
 	if err != nil {
 		s.answer(w, nil, err)
 		return
@@ -472,7 +456,7 @@ func (s *Server) updateKey(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, err := s.keyLocked(r.PathValue("id"))
+	k, err := find(s.keys, "webhook_key", r.PathValue("id"))
 	if err != nil {
 		s.answer(w, nil, err)
 		return
@@ -488,7 +472,7 @@ func (s *Server) updateKey(w http.ResponseWriter, r *http.Request) {
 func (s *Server) deleteKey(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, err := s.keyLocked(r.PathValue("id"))
+	k, err := find(s.keys, "webhook_key", r.PathValue("id"))
 	if err != nil {
 		s.answer(w, nil, err)
 		return

@@ -261,18 +261,10 @@ func (s *Server) cardChargeLocked(ch map[string]any, k *card, cus *customer, pre
 // fee is the fake's commission: 3.5 % of the amount, in centavos.
 func fee(amount int64) int64 { return amount * 35 / 1000 }
 
-func (s *Server) orderLocked(id string) (*conekta.Order, error) {
-	o, ok := s.orders[id]
-	if !ok {
-		return nil, notFound("order", id)
-	}
-	return o, nil
-}
-
 func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o, err := s.orderLocked(r.PathValue("id"))
+	o, err := find(s.orders, "order", r.PathValue("id"))
 	s.answer(w, o, err)
 }
 
@@ -316,7 +308,7 @@ func (s *Server) updateOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	o, err := s.orderLocked(r.PathValue("id"))
+	o, err := find(s.orders, "order", r.PathValue("id"))
 	var events []json.RawMessage
 	switch {
 	case err != nil:
@@ -354,7 +346,7 @@ func (s *Server) orderAction(w http.ResponseWriter, r *http.Request, body any, f
 		}
 	}
 	s.mu.Lock()
-	o, err := s.orderLocked(r.PathValue("id"))
+	o, err := find(s.orders, "order", r.PathValue("id"))
 	var events []json.RawMessage
 	if err == nil {
 		events, err = f(o)

@@ -481,6 +481,15 @@ func page[T any](r *http.Request, ids []string, get func(id string) T) (any, err
 	return out, nil
 }
 
+// find returns the object with id, or Conekta's 404 naming what it is.
+func find[T any](objects map[string]T, what, id string) (T, error) {
+	v, ok := objects[id]
+	if !ok {
+		return v, notFound(what, id)
+	}
+	return v, nil
+}
+
 func remove(ids []string, id string) []string {
 	out := ids[:0:0]
 	for _, v := range ids {

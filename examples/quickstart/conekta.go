@@ -12,22 +12,25 @@ import (
 )
 
 // conektaClient returns a client for the real Conekta when CONEKTA_API_KEY
-// is set, and otherwise one for a fresh fake (then fake is not nil).
-func conektaClient(env func(string) string) (c *conekta.Client, fake *conektatest.Server, err error) {
+// is set, and otherwise one for a fresh fake (then fake is not nil, and the
+// caller closes it).
+func conektaClient(p *printer, env func(string) string) (c *conekta.Client, fake *conektatest.Server, err error) {
 	if key := env("CONEKTA_API_KEY"); key != "" {
 		var opts []conekta.Option
 		if u := env("CONEKTA_BASE_URL"); u != "" {
 			opts = append(opts, conekta.WithBaseURL(u))
 		}
+		p.step("using the real Conekta API")
 		c, err = conekta.NewClient(key, opts...)
 		return c, nil, err
 	}
 	fake = conektatest.NewServer(nil)
-	c, err = fake.Client()
-	if err != nil {
+	p.step("started the Conekta fake at %s (set CONEKTA_API_KEY to use the sandbox)", fake.URL)
+	if c, err = fake.Client(); err != nil {
 		fake.Close()
+		return nil, nil, err
 	}
-	return c, fake, err
+	return c, fake, nil
 }
 
 // conektaHooks registers a webhook at a loopback server and mounts a
@@ -70,15 +73,12 @@ func conektaHooks(ctx context.Context, p *printer, c *conekta.Client, want conek
 // conektaCardFlow: card token → customer with the card → an on-demand order
 // charged to the default source → order.paid received.
 func conektaCardFlow(ctx context.Context, p *printer, env func(string) string) error {
-	c, fake, err := conektaClient(env)
+	c, fake, err := conektaClient(p, env)
 	if err != nil {
 		return err
 	}
 	if fake != nil {
 		defer fake.Close()
-		p.step("started the Conekta fake at %s (set CONEKTA_API_KEY to use the sandbox)", fake.URL)
-	} else {
-		p.step("using the real Conekta API")
 	}
 	var events <-chan *conekta.Event
 	if fake != nil {
@@ -161,15 +161,12 @@ func (r tillResponder) Reverse(ctx context.Context, e *conekta.Event, p *conekta
 // approval handler approves an amount range and the attempt → charge.paid
 // received.
 func conektaCashFlow(ctx context.Context, p *printer, env func(string) string) error {
-	c, fake, err := conektaClient(env)
+	c, fake, err := conektaClient(p, env)
 	if err != nil {
 		return err
 	}
 	if fake != nil {
 		defer fake.Close()
-		p.step("started the Conekta fake at %s (set CONEKTA_API_KEY to use the sandbox)", fake.URL)
-	} else {
-		p.step("using the real Conekta API")
 	}
 	cus, err := c.Customers.Create(ctx, &conekta.CustomerParams{Name: "Fulanito", Email: "fulanito@example.com", Phone: "+5218181818181",
 		PaymentSources: []*conekta.PaymentSourceParams{c.RecurringCashSource()}})
