@@ -1,9 +1,11 @@
 package fygaro
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Signed says what authenticated a hook delivery.
@@ -43,7 +45,8 @@ var ErrMalformedHook = errors.New("fygaro: malformed hook")
 //
 // The body's fields are what Fygaro says the JWT's claims repeat; the
 // webhook verifier requires them to agree. The payment's details (amount,
-// currency, customer) travel only in the JWT: read them with Claims.
+// currency, customer) travel only in the JWT: read them with Claims once the
+// hook is verified.
 type Hook struct {
 	// CustomReference is the reference you gave the link (custom_reference),
 	// such as your order id.
@@ -63,9 +66,6 @@ type Hook struct {
 	// KeyID is set by webhook verification: the keyring entry (the hook
 	// credential's API key) whose secret verified the hook.
 	KeyID string
-	// ClaimsRaw is set by webhook verification: the verified JWT's claims,
-	// as sent. Claims decodes them.
-	ClaimsRaw json.RawMessage
 }
 
 // refs are the fields a hook body and its JWT claims share.
@@ -86,13 +86,10 @@ func (r *refs) reference() string {
 
 // ParseHook decodes a hook body without verifying it. Use
 // webhook.VerifyFygaro (or webhook.NewFygaroHandler) for deliveries from the
-// network: only verification fills in Claims.
+// network: Claims works only on a verified hook.
 func ParseHook(body []byte) (*Hook, error) {
 	h := new(Hook)
-	if err := json.Unmarshal(body, h); err != nil {
-		if !errors.Is(err, ErrMalformedHook) {
-			err = fmt.Errorf("%w: %v", ErrMalformedHook, err)
-		}
+	if err := h.UnmarshalJSON(body); err != nil {
 		return nil, err
 	}
 	return h, nil
@@ -156,17 +153,36 @@ func (c *Claims) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Claims decodes the verified JWT claims: the amount, currency and customer.
-// They are decoded on demand, so a verified hook whose claims have an
-// unexpected shape still reaches your code with Raw and ClaimsRaw; return
-// the error to have Fygaro retry, or handle the raw claims yourself.
+// Claims decodes the verified JWT's claims: the amount, currency and
+// customer. They are decoded on demand, so a verified hook whose claims have
+// an unexpected shape still reaches your code, which can read them with
+// RawClaims; return the error to have Fygaro retry.
 func (h *Hook) Claims() (*Claims, error) {
-	if len(h.ClaimsRaw) == 0 {
-		return nil, fmt.Errorf("fygaro: hook %s carries no verified claims; verify it with webhook.VerifyFygaro", h.Reference)
+	raw, err := h.RawClaims()
+	if err != nil {
+		return nil, err
 	}
 	c := new(Claims)
-	if err := json.Unmarshal(h.ClaimsRaw, c); err != nil {
+	if err := c.UnmarshalJSON(raw); err != nil {
 		return nil, fmt.Errorf("fygaro: hook %s: decoding the JWT claims: %w", h.Reference, err)
 	}
 	return c, nil
+}
+
+// RawClaims returns the verified JWT's claims as sent, for claims Claims
+// does not type. It fails for a hook that webhook verification has not
+// checked (Signed is SignedNone).
+func (h *Hook) RawClaims() (json.RawMessage, error) {
+	if h.Signed == SignedNone {
+		return nil, fmt.Errorf("fygaro: hook %s is not verified, so its claims cannot be trusted; verify it with webhook.VerifyFygaro", h.Reference)
+	}
+	first, last := strings.IndexByte(h.JWT, '.'), strings.LastIndexByte(h.JWT, '.')
+	if first < 0 || first == last {
+		return nil, fmt.Errorf("fygaro: hook %s: the jwt is not a compact JWS", h.Reference)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(h.JWT[first+1 : last])
+	if err != nil {
+		return nil, fmt.Errorf("fygaro: hook %s: the jwt's claims are not base64url: %w", h.Reference, err)
+	}
+	return raw, nil
 }

@@ -1,6 +1,7 @@
 package fygaro
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"testing"
@@ -23,7 +24,7 @@ func TestParseHookEveryGeneration(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if string(h.Raw) != body || h.Signed != SignedNone || h.ClaimsRaw != nil {
+		if string(h.Raw) != body || h.Signed != SignedNone {
 			t.Errorf("%s: raw %s, signed %v", name, h.Raw, h.Signed)
 		}
 		h.Raw = nil
@@ -60,14 +61,26 @@ func TestParseHookRefusesMalformed(t *testing.T) {
 	}
 }
 
+// withClaims is h carrying claims in its jwt, marked verified as webhook
+// verification would.
+func withClaims(h *Hook, claims string) *Hook {
+	h.JWT = "eyJhbGciOiJIUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(claims)) + ".c2ln"
+	h.Signed = SignedBody
+	return h
+}
+
 func TestHookClaims(t *testing.T) {
 	t.Parallel()
 	h, _ := ParseHook([]byte(hookGenB))
 	if _, err := h.Claims(); err == nil {
 		t.Fatal("an unverified hook returned claims")
 	}
-	h.ClaimsRaw = json.RawMessage(`{"customReference":"001","transactionReference":"FYG-123","currency":"USD","amount":"100.01","createdAt":"1700000000",
-		"clientData":{"name":"Ana Pérez","email":"ana@example.com","phone":"+50688887777"},"exp":1800000000}`)
+	if _, err := h.RawClaims(); err == nil {
+		t.Fatal("an unverified hook returned raw claims")
+	}
+	const claims = `{"customReference":"001","transactionReference":"FYG-123","currency":"USD","amount":"100.01","createdAt":"1700000000",` +
+		`"clientData":{"name":"Ana Pérez","email":"ana@example.com","phone":"+50688887777"},"exp":1800000000,"newClaim":true}`
+	withClaims(h, claims)
 	c, err := h.Claims()
 	if err != nil {
 		t.Fatal(err)
@@ -77,9 +90,17 @@ func TestHookClaims(t *testing.T) {
 	if diff := cmp.Diff(want, c, cmp.Comparer(func(a, b Amount) bool { return a.Equal(b) && a.String() == b.String() })); diff != "" {
 		t.Errorf("claims (-want +got):\n%s", diff)
 	}
-	h.ClaimsRaw = json.RawMessage(`{"amount":"10,00"}`)
-	if _, err := h.Claims(); err == nil {
+	if raw, err := h.RawClaims(); err != nil || string(raw) != claims {
+		t.Errorf("RawClaims = %s, %v", raw, err)
+	}
+	if _, err := withClaims(h, `{"amount":"10,00"}`).Claims(); err == nil {
 		t.Error("an amount with a decimal comma decoded")
+	}
+	for _, jwt := range []string{"nodots", "a.b", "a.%%%.c"} {
+		h.JWT = jwt
+		if _, err := h.Claims(); err == nil {
+			t.Errorf("jwt %q gave claims", jwt)
+		}
 	}
 }
 
@@ -129,7 +150,6 @@ func FuzzParseHook(f *testing.F) {
 		if h.Reference == "" || h.JWT == "" {
 			t.Fatalf("accepted a hook without reference or jwt: %s", b)
 		}
-		h.ClaimsRaw = b
-		_, _ = h.Claims()
+		_, _ = withClaims(h, string(b)).Claims()
 	})
 }

@@ -1,6 +1,7 @@
 package fygaro
 
 import (
+	"bytes"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -41,40 +42,44 @@ type Time struct {
 // UnmarshalJSON reads seconds since the Unix epoch, as a number or a string
 // of digits; null leaves t zero.
 func (t *Time) UnmarshalJSON(b []byte) error {
-	s := string(b)
-	if s == "null" {
+	if string(b) == "null" {
 		return nil
 	}
-	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
-		s = s[1 : len(s)-1]
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		b = b[1 : len(b)-1]
 	}
-	v, err := parseUnix(s)
-	if err != nil {
-		return err
+	v, ok := parseUnix(b)
+	if !ok {
+		return fmt.Errorf("fygaro: timestamp %q is not Unix seconds", truncate(string(b)))
 	}
 	t.Time = v
 	return nil
 }
 
-// parseUnix reads "1700000000" or "1700000000.25" without floating point.
-func parseUnix(s string) (time.Time, error) {
-	secText, frac, _ := strings.Cut(s, ".")
-	sec, err := strconv.ParseInt(secText, 10, 64)
-	if err != nil || sec < 0 || secText[0] == '+' || len(frac) > 9 || (frac == "" && strings.HasSuffix(s, ".")) {
-		return time.Time{}, fmt.Errorf("fygaro: timestamp %q is not Unix seconds", truncate(s))
+// parseUnix reads "1700000000" or "1700000000.25": digits, and at most nine
+// after a point, without floating point.
+func parseUnix(b []byte) (time.Time, bool) {
+	secText, frac, dot := bytes.Cut(b, []byte{'.'})
+	if len(secText) == 0 || len(secText) > 12 || len(frac) > 9 || (dot && len(frac) == 0) {
+		return time.Time{}, false
 	}
-	var nsec int64
-	if frac != "" {
-		n, err := strconv.ParseUint(frac, 10, 32)
-		if err != nil {
-			return time.Time{}, fmt.Errorf("fygaro: timestamp %q is not Unix seconds", truncate(s))
+	var sec, nsec int64
+	for _, c := range secText {
+		if c < '0' || c > '9' {
+			return time.Time{}, false
 		}
-		nsec = int64(n)
-		for range 9 - len(frac) {
-			nsec *= 10
+		sec = sec*10 + int64(c-'0')
+	}
+	for i := range 9 {
+		nsec *= 10
+		if i < len(frac) {
+			if frac[i] < '0' || frac[i] > '9' {
+				return time.Time{}, false
+			}
+			nsec += int64(frac[i] - '0')
 		}
 	}
-	return time.Unix(sec, nsec).UTC(), nil
+	return time.Unix(sec, nsec).UTC(), true
 }
 
 // MarshalJSON writes Unix seconds as a number, or null for the zero Time.

@@ -3,7 +3,6 @@ package webhook
 import (
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -97,7 +96,7 @@ func newFygaroVerifier(where string, s *settings, keys FygaroKeys) (*fygaroVerif
 }
 
 // fygaroClaims are the JWT claims the verifier reads: the registered time
-// claims and the envelope the body repeats. The rest stays in raw, for
+// claims and the envelope the body repeats. The rest is left for
 // fygaro.Hook.Claims to decode on demand.
 type fygaroClaims struct {
 	jwt.RegisteredClaims
@@ -105,13 +104,6 @@ type fygaroClaims struct {
 	Reference            string      `json:"reference"`
 	TransactionReference string      `json:"transactionReference"`
 	CreatedAt            fygaro.Time `json:"createdAt"`
-	raw                  []byte
-}
-
-func (c *fygaroClaims) UnmarshalJSON(b []byte) error {
-	type plain fygaroClaims // without this method
-	c.raw = append([]byte(nil), b...)
-	return json.Unmarshal(b, (*plain)(c))
 }
 
 func (v *fygaroVerifier) verify(body []byte, h http.Header) (*fygaro.Hook, error) {
@@ -163,7 +155,7 @@ func (v *fygaroVerifier) verify(body []byte, h http.Header) (*fygaro.Hook, error
 	case keyID == "" && len(v.ids) == 1:
 		keyID = v.ids[0]
 	}
-	hook.Signed, hook.KeyID, hook.ClaimsRaw = signed, keyID, claims.raw
+	hook.Signed, hook.KeyID = signed, keyID
 	return hook, nil
 }
 
@@ -265,8 +257,7 @@ func (v *fygaroVerifier) checkAge(c *fygaroClaims) error {
 // The body's jwt must verify too: HS256, HS384 or HS512 with a keyring secret
 // (the one its kid names, if any), exp, nbf and iat within the tolerance,
 // and its customReference, transaction reference and createdAt equal to the
-// body's. The verified claims are in Hook.ClaimsRaw; Hook.Claims decodes
-// them.
+// body's. Hook.Claims decodes the verified claims.
 //
 // Options: WithClock, WithTolerance, WithFygaroJWTOnly.
 func VerifyFygaro(payload []byte, header http.Header, keys FygaroKeys, opts ...Option) (*fygaro.Hook, error) {

@@ -111,10 +111,9 @@ func TestFygaroJWTWorkedExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, kid, err := v.parseJWT(token, "")
-	if err != nil || kid != "Your-Key" {
-		t.Fatalf("parseJWT = %v, kid %q", err, kid)
+	if err != nil || kid != "Your-Key" || c.CustomReference != "" || c.ExpiresAt != nil {
+		t.Fatalf("parseJWT = %+v, %v, kid %q", c, err, kid)
 	}
-	testutil.JSONEqual(t, c.raw, `{"amount":"100.01","currency":"USD","custom_reference":"001"}`)
 	if _, _, err := v.parseJWT(token[:len(token)-2]+"AA", ""); !errors.Is(err, ErrSignatureMismatch) {
 		t.Fatalf("tampered signature: %v", err)
 	}
@@ -488,7 +487,7 @@ func FuzzVerifyFygaro(f *testing.F) {
 			opts = append(opts, WithFygaroJWTOnly(DefaultFygaroMaxAge))
 		}
 		hook, err := VerifyFygaro(b, hdr, fyKeys, opts...)
-		if err == nil && (hook == nil || hook.Reference == "" || hook.Signed == fygaro.SignedNone || len(hook.ClaimsRaw) == 0) {
+		if err == nil && (hook == nil || hook.Reference == "" || hook.Signed == fygaro.SignedNone) {
 			t.Fatalf("accepted without a verified hook: %+v", hook)
 		}
 	})
