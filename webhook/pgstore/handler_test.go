@@ -93,12 +93,13 @@ func serve(t *testing.T, st webhook.Store, fn webhook.TokuHandlerFunc, opts ...w
 	return srv.URL
 }
 
-// sender is Toku's side of the connection.
-var sender = &http.Client{Timeout: 30 * time.Second}
+// sender is Toku's side of the connection, keeping connections to the
+// replicas for concurrent deliveries.
+var sender = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 
 // deliver posts a signed Toku event to url and returns the status, 0 when
 // the request failed. It may run on any goroutine.
-func deliver(t *testing.T, url, event string) (int, http.Header) {
+func deliver(t testing.TB, url, event string) (int, http.Header) {
 	t.Helper()
 	body := []byte(`{"id":"` + event + `","event_type":"transaction.success","transaction":{"id":"trs_` + event + `","amount":19990}}`)
 	sig, err := webhook.SignToku(body, secret, time.Now(), toku.SignedEventID)

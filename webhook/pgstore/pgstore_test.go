@@ -160,29 +160,27 @@ func TestNewRefusesBadArguments(t *testing.T) {
 
 // row is an event's row as stored.
 type row struct {
-	status, lastError              string
-	attempts                       int
-	hasToken, hasLease, hasDoneAt  bool
-	leaseLeft, sinceFirst, seenGap time.Duration
+	status, lastError             string
+	attempts                      int
+	hasToken, hasLease, hasDoneAt bool
+	leaseLeft, seenGap            time.Duration
 }
 
 func readRow(t *testing.T, db *sql.DB, table string, k webhook.Key) row {
 	t.Helper()
 	var r row
 	var lastError sql.NullString
-	var leaseLeft, sinceFirst, seenGap sql.NullInt64
+	var leaseLeft, seenGap sql.NullInt64
 	err := db.QueryRow(`SELECT status, attempts, coalesce(last_error, ''), owner_token IS NOT NULL, lease_until IS NOT NULL, done_at IS NOT NULL,
 		(extract(epoch FROM lease_until - now()) * 1e6)::bigint,
-		(extract(epoch FROM now() - first_seen) * 1e6)::bigint,
 		(extract(epoch FROM last_seen - first_seen) * 1e6)::bigint
 		FROM `+table+` WHERE namespace = $1 AND provider = $2 AND event_key = $3`, k.Namespace, k.Provider, k.Event).
-		Scan(&r.status, &r.attempts, &lastError, &r.hasToken, &r.hasLease, &r.hasDoneAt, &leaseLeft, &sinceFirst, &seenGap)
+		Scan(&r.status, &r.attempts, &lastError, &r.hasToken, &r.hasLease, &r.hasDoneAt, &leaseLeft, &seenGap)
 	if err != nil {
 		t.Fatalf("reading the row of %s: %v", k, err)
 	}
 	r.lastError = lastError.String
 	r.leaseLeft = time.Duration(leaseLeft.Int64) * time.Microsecond
-	r.sinceFirst = time.Duration(sinceFirst.Int64) * time.Microsecond
 	r.seenGap = time.Duration(seenGap.Int64) * time.Microsecond
 	return r
 }
