@@ -8,12 +8,12 @@
 //
 // # Usage
 //
-// pgstore uses database/sql and adds no driver to your module: open the
+// pgstore uses database/sql and links no driver into your binary: open the
 // *sql.DB with the PostgreSQL driver you already use.
 //
-//	db, err := sql.Open("pgx", os.Getenv("DATABASE_URL")) // github.com/jackc/pgx/v5/stdlib
-//	store, err := pgstore.New(db, pgstore.Config{})       // table pagos_webhook_events
-//	if err := store.Migrate(ctx); err != nil { ... }       // every replica may call it at start-up
+//	db, err := sql.Open("pgx", dsn)                  // github.com/jackc/pgx/v5/stdlib
+//	store, err := pgstore.New(db, pgstore.Config{})  // table pagos_webhook_events
+//	if err := store.Migrate(ctx); err != nil { ... } // every replica may call it at start-up
 //	h, err := webhook.NewTokuHandler(secret, fn, webhook.WithStore(store))
 //
 // # Schema
@@ -69,6 +69,7 @@
 // Package webhook/storetest holds the contract this Store passes, with the
 // in-memory store. This package's tests run against a real PostgreSQL named
 // by PAGOS_TEST_POSTGRES_DSN, and skip without one unless
-// PAGOS_TEST_POSTGRES_REQUIRED=1, which .ci/run sets after starting a
-// throwaway cluster. The README shows how to run them locally.
+// PAGOS_TEST_POSTGRES_REQUIRED=1 (which .ci/run sets after starting a
+// throwaway cluster) or CI=true makes that a failure. The README shows how
+// to run them locally.
 package pgstore
