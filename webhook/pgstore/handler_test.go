@@ -58,7 +58,7 @@ func TestMain(m *testing.M) {
 // runReplicaProcess serves a Toku handler whose user code announces the
 // event on stdout and then hangs, until the test kills the process.
 func runReplicaProcess(table string) error {
-	db, err := sql.Open("pgx", os.Getenv(dsnEnv))
+	db, err := sql.Open("pgx", os.Getenv(testutil.PostgresDSNEnv))
 	if err != nil {
 		return err
 	}

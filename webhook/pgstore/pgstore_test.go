@@ -6,44 +6,20 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the tests' driver; the package needs none
+	"github.com/pagos-go/pagos/internal/testutil"
 	"github.com/pagos-go/pagos/webhook"
 	"github.com/pagos-go/pagos/webhook/pgstore"
 	"github.com/pagos-go/pagos/webhook/storetest"
 )
 
-// The tests' PostgreSQL. .ci/run starts a throwaway cluster and sets both.
-const (
-	dsnEnv      = "PAGOS_TEST_POSTGRES_DSN"
-	requiredEnv = "PAGOS_TEST_POSTGRES_REQUIRED"
-)
-
-const noDatabase = dsnEnv + ` is not set. To run the PostgreSQL tests, start a throwaway server and point them at it:
-	docker run --rm -d --name pagos-pg -p 127.0.0.1:55432:5432 -e POSTGRES_PASSWORD=pagos postgres:17
-	` + dsnEnv + `='postgres://postgres:pagos@127.0.0.1:55432/postgres?sslmode=disable' go test -race ./webhook/pgstore/
-or run bash .ci/run, which installs PostgreSQL and starts one (see the README).`
-
-// testDSN returns the test database's DSN. Without one it skips the test,
-// unless requiredEnv=1 or CI=true (a skip in CI would prove nothing) makes
-// that a failure.
-func testDSN(t testing.TB) string {
-	t.Helper()
-	dsn := os.Getenv(dsnEnv)
-	if dsn != "" {
-		return dsn
-	}
-	if os.Getenv(requiredEnv) == "1" || os.Getenv("CI") == "true" {
-		t.Fatal(requiredEnv + "=1 or CI=true makes a database required. " + noDatabase)
-	}
-	t.Skip(noDatabase)
-	return ""
-}
+// testDSN returns the test database's DSN, or skips (fails in CI).
+func testDSN(t testing.TB) string { return testutil.PostgresDSN(t) }
 
 // openDB opens the test database as one replica would: its own pool.
 func openDB(t testing.TB) *sql.DB {
@@ -57,7 +33,7 @@ func openDB(t testing.TB) *sql.DB {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(ctx); err != nil {
-		t.Fatalf("%s is set but PostgreSQL does not answer: %v", dsnEnv, err)
+		t.Fatalf("%s is set but PostgreSQL does not answer: %v", testutil.PostgresDSNEnv, err)
 	}
 	return db
 }
