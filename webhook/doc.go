@@ -39,7 +39,8 @@
 // days (100,000 at most). For Conekta, Tpaga and JWT-only Fygaro hooks,
 // which carry no signed timestamp, that memory is the only replay defence: a
 // restart or a second replica reopens replay. Behind several replicas, share
-// one store (WithStore); set WithNamespace when two services share it.
+// one store (WithStore), such as webhook/pgstore's on PostgreSQL; set
+// WithNamespace when two services share it.
 //
 // # Verification
 //

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pagos-go/pagos/internal/testutil"
 	"github.com/pagos-go/pagos/toku"
 	"github.com/pagos-go/pagos/toku/tokutest"
 )
@@ -269,3 +270,57 @@ func TestStartupSettings(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
+
+// Two server processes share one PostgreSQL dedupe store: Toku delivers the
+// same event to both (two endpoints subscribed to it), and it is processed
+// once in total.
+func TestTwoReplicasShareDedupe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the server binary")
+	}
+	dsn := testutil.PostgresDSN(t)
+	ctx := context.Background()
+	tk := tokutest.NewServer(t)
+	tc, _ := tk.Client()
+	cus, _ := tc.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: "22222222-2"})
+	inv, err := tc.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cus.ID, ProductID: "plan", DueDate: toku.Date{Year: 2026, Month: 12, Day: 1}, Amount: toku.NewAmount(5000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var replicas []*proc
+	for range 2 {
+		addr := freeAddr(t)
+		ep, err := tc.WebhookEndpoints.Create(ctx, &toku.WebhookEndpointParams{URL: "http://" + addr + "/webhooks/toku", EnabledEvents: []toku.EventType{toku.EventTransactionSuccess}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		replicas = append(replicas, startServer(t, addr, "TOKU_WEBHOOK_SECRET="+string(ep.Secret), "PAGOS_DEDUPE_DSN="+dsn))
+	}
+	for _, r := range replicas {
+		found := false
+		for _, l := range r.lines() {
+			if l["msg"] == "dedupe store" && l["kind"] == "postgresql" {
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("replica did not log the shared store: %v", r.lines())
+		}
+	}
+	pay, err := tk.PayInvoice(ctx, inv.ID)
+	if err != nil || len(pay.Deliveries) != 2 {
+		t.Fatalf("deliveries %+v, %v", pay, err)
+	}
+	for _, d := range pay.Deliveries {
+		if d.StatusCode != 200 {
+			t.Fatalf("delivery %+v", d)
+		}
+	}
+	total := 0
+	for _, r := range replicas {
+		total += r.received("toku")[pay.Deliveries[0].EventID]
+	}
+	if total != 1 {
+		t.Fatalf("event %s processed %d times across two replicas, want 1", pay.Deliveries[0].EventID, total)
+	}
+}

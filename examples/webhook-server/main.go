@@ -14,10 +14,16 @@
 //	POST /webhooks/toku          Toku events            TOKU_WEBHOOK_SECRET
 //	POST /webhooks/fygaro        Fygaro hooks           FYGARO_HOOK_KEY_ID, FYGARO_HOOK_SECRET
 //	GET  /healthz                liveness
+//
+// Deduplication is per process by default. Behind several replicas, give
+// them one PostgreSQL database with -dedupe-dsn (or PAGOS_DEDUPE_DSN): an
+// event delivered to two replicas is then processed once. The table is
+// created at start if missing.
 package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -29,6 +35,10 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the example's PostgreSQL driver; pgstore takes any *sql.DB
+	"github.com/pagos-go/pagos/webhook"
+	"github.com/pagos-go/pagos/webhook/pgstore"
 )
 
 func main() {
@@ -44,13 +54,16 @@ func main() {
 type options struct {
 	addr      string
 	logFormat string
+	dedupeDSN string
 }
 
-func parseFlags(args []string) (options, error) {
+func parseFlags(args []string, env lookupEnv) (options, error) {
 	var o options
+	dsn, _ := env("PAGOS_DEDUPE_DSN")
 	fs := flag.NewFlagSet("webhook-server", flag.ContinueOnError)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&o.dedupeDSN, "dedupe-dsn", dsn, "PostgreSQL URL of the dedupe store shared by replicas (default $PAGOS_DEDUPE_DSN; empty: in memory, per process)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -69,18 +82,32 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 
 // run starts the server and blocks until ctx ends, then shuts it down.
 func run(ctx context.Context, args []string, env lookupEnv, logOut io.Writer) error {
-	o, err := parseFlags(args)
+	o, err := parseFlags(args, env)
 	if err != nil {
 		return err
 	}
 	log := newLogger(o.logFormat, logOut)
+
+	common := []webhook.Option{webhook.WithLogger(log)}
+	if o.dedupeDSN != "" {
+		store, closeDB, err := openStore(ctx, o.dedupeDSN)
+		if err != nil {
+			return err
+		}
+		defer closeDB()
+		common = append(common, webhook.WithStore(store))
+		log.Info("dedupe store", "kind", "postgresql", "table", pgstore.DefaultTable, "shared", true)
+	} else {
+		log.Info("dedupe store", "kind", "memory", "shared", false,
+			"note", "per process: run one replica, or set -dedupe-dsn to share a PostgreSQL store")
+	}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		io.WriteString(w, "ok\n")
 	})
-	routes, err := mountProviders(mux, env, log)
+	routes, err := mountProviders(mux, env, log, common)
 	if err != nil {
 		return err
 	}
@@ -129,4 +156,25 @@ func run(ctx context.Context, args []string, env lookupEnv, logOut io.Writer) er
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// openStore connects to PostgreSQL and creates the dedupe table if missing.
+// The DSN holds a password, so no message repeats it.
+func openStore(ctx context.Context, dsn string) (*pgstore.Store, func(), error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, nil, errors.New("-dedupe-dsn: not a PostgreSQL URL such as postgres://user:password@host:5432/db")
+	}
+	db.SetMaxOpenConns(20)
+	store, err := pgstore.New(db, pgstore.Config{})
+	if err == nil {
+		mctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err = store.Migrate(mctx)
+		cancel()
+	}
+	if err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("-dedupe-dsn: preparing the dedupe store: %w", err)
+	}
+	return store, func() { db.Close() }, nil
 }

@@ -33,9 +33,9 @@ func setting(env lookupEnv, name string) (string, bool, error) {
 	return v, true, nil
 }
 
-// mountProviders mounts every configured provider on mux.
-func mountProviders(mux *http.ServeMux, env lookupEnv, log *slog.Logger) ([]route, error) {
-	common := []webhook.Option{webhook.WithLogger(log)}
+// mountProviders mounts every configured provider on mux; common options
+// (logger, shared store) go to every handler.
+func mountProviders(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common []webhook.Option) ([]route, error) {
 	var routes []route
 	for _, mount := range []func(*http.ServeMux, lookupEnv, *slog.Logger, []webhook.Option) ([]route, error){
 		mountToku,
