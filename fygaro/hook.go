@@ -24,6 +24,7 @@ const (
 	SignedBody
 )
 
+// String names what was verified: "none", "jwt" or "body".
 func (s Signed) String() string {
 	switch s {
 	case SignedJWT:
@@ -64,7 +65,8 @@ type Hook struct {
 	// Signed is set by webhook verification: what authenticated the hook.
 	Signed Signed
 	// KeyID is set by webhook verification: the keyring entry (the hook
-	// credential's API key) whose secret verified the hook.
+	// credential's API key) whose secret verified the hook; empty when a
+	// JWT-only hook without a kid verified against a keyring of several.
 	KeyID string
 }
 

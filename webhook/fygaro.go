@@ -196,7 +196,7 @@ func (v *fygaroVerifier) checkSignature(body []byte, header, keyID string) (stri
 	ids := v.ids
 	if keyID != "" {
 		if v.keys[keyID] == nil {
-			return "", fmt.Errorf("%w: %s names no key of the keyring; add that hook credential's API key and secret to FygaroKeys", ErrSignatureMismatch, FygaroKeyIDHeader)
+			return "", fmt.Errorf("%w: %s names no key of the keyring; add the hook credential to FygaroKeys under the id Fygaro sends in that header (its API key)", ErrSignatureMismatch, FygaroKeyIDHeader)
 		}
 		ids = []string{keyID}
 	}

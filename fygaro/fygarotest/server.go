@@ -207,12 +207,17 @@ type Checkout struct {
 	Currency string `json:"currency"`
 	// CustomReference is the dynamic link's custom_reference, or the plain
 	// link's client_reference (the fake's assumption; Fygaro does not say).
-	CustomReference string            `json:"customReference,omitempty"`
-	TaxAmount       fygaro.Amount     `json:"taxAmount,omitzero"`
-	Client          fygaro.ClientData `json:"clientData,omitzero"`
-	ClientNote      string            `json:"clientNote,omitempty"`
-	Lang            fygaro.Lang       `json:"lang"`
-	ExpiresAt       time.Time         `json:"expiresAt,omitzero"`
+	CustomReference string `json:"customReference,omitempty"`
+	// TaxAmount is a dynamic link's tax_amount.
+	TaxAmount fygaro.Amount `json:"taxAmount,omitzero"`
+	// Client is a dynamic link's clientData pre-fill.
+	Client fygaro.ClientData `json:"clientData,omitzero"`
+	// ClientNote is a plain link's client_note.
+	ClientNote string `json:"clientNote,omitempty"`
+	// Lang is the checkout page's language, from the link's path.
+	Lang fygaro.Lang `json:"lang"`
+	// ExpiresAt is a dynamic link's exp; zero when it never expires.
+	ExpiresAt time.Time `json:"expiresAt,omitzero"`
 }
 
 // linkClaims are the claims of a dynamic link as Fygaro reads them.
@@ -241,7 +246,7 @@ func (s *Server) Open(link string) (*Checkout, error) {
 	u.RawQuery = ""
 	bu, err := fygaro.ParseButtonURL(u.String())
 	if err != nil || bu.ID() != ButtonID || u.Scheme+"://"+u.Host != s.URL {
-		return nil, fmt.Errorf("%w: the link is not for the fake's button %s (%v)", ErrLinkRefused, s.ButtonURL, err)
+		return nil, fmt.Errorf("%w: the link is not for the fake's button %s", ErrLinkRefused, s.ButtonURL)
 	}
 	co := &Checkout{Lang: bu.Lang(), Currency: DefaultCurrency}
 	if token := q.Get("jwt"); token != "" {
