@@ -56,6 +56,17 @@
 // events through the API before your code runs. SignToku signs deliveries
 // for tests.
 //
+// Fygaro: Fygaro-Signature "t=<unix>,v1=<hex>[,v1=…]", HMAC-SHA256 over
+// "t.<raw body>" with the secret of the hook credential Fygaro-Key-ID names
+// (a FygaroKeys keyring holds several while you rotate); and the body's jwt:
+// HS256/384/512 only, exp, nbf and iat within the tolerance, its
+// customReference and transaction reference equal to the body's. The header
+// is required unless WithFygaroJWTOnly accepts hooks authenticated by the
+// JWT alone, which can be replayed: those are refused past a maximum age
+// (default 72 h) and otherwise only the dedupe store stops a replay. The
+// dedupe key is the transaction reference. SignFygaro and fygaro.SignJWT
+// sign deliveries for tests.
+//
 // # Errors
 //
 // Verification failures match the sentinels ErrNoSignature,

@@ -12,6 +12,7 @@
 // Routes:
 //
 //	POST /webhooks/toku          Toku events            TOKU_WEBHOOK_SECRET
+//	POST /webhooks/fygaro        Fygaro hooks           FYGARO_HOOK_KEY_ID, FYGARO_HOOK_SECRET
 //	GET  /healthz                liveness
 //
 // Deduplication is per process by default. Behind several replicas, give

@@ -39,6 +39,7 @@ func mountProviders(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common 
 	var routes []route
 	for _, mount := range []func(*http.ServeMux, lookupEnv, *slog.Logger, []webhook.Option) ([]route, error){
 		mountToku,
+		mountFygaro,
 	} {
 		rs, err := mount(mux, env, log, common)
 		if err != nil {
