@@ -36,6 +36,7 @@ func main() {
 func run(ctx context.Context, out io.Writer, env func(string) string) error {
 	flows := []flow{
 		{"Toku", func(ctx context.Context, p *printer) error { return tokuFlow(ctx, p, env) }},
+		{"Tpaga", func(ctx context.Context, p *printer) error { return tpagaFlow(ctx, p, env) }},
 	}
 	for _, f := range flows {
 		p := &printer{w: out}
