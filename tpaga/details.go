@@ -41,17 +41,15 @@ type DepositIntent struct {
 // failing on a field of another shape: the schema is Tpaga's to change.
 func (d *DepositIntent) UnmarshalJSON(b []byte) error {
 	var v struct {
-		Amount        json.RawMessage `json:"amount"`
-		EfectyOrderID json.RawMessage `json:"efecty_order_id"`
+		Amount        jsonValue `json:"amount"`
+		EfectyOrderID jsonValue `json:"efecty_order_id"`
 	}
 	*d = DepositIntent{Raw: append(json.RawMessage(nil), b...)}
 	if json.Unmarshal(b, &v) != nil {
 		return nil
 	}
-	if len(v.Amount) > 0 {
-		d.Amount, _ = parsePesos(v.Amount)
-	}
-	d.EfectyOrderID, _ = jsonText(v.EfectyOrderID)
+	d.Amount, _ = v.Amount.pesos()
+	d.EfectyOrderID, _ = v.EfectyOrderID.text()
 	return nil
 }
 

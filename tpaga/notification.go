@@ -56,30 +56,30 @@ func ParseNotification(body []byte) (*Notification, error) {
 // answers 400, Tpaga keeps the notification and retries it.
 func (n *Notification) UnmarshalJSON(b []byte) error {
 	var v struct {
-		Reference        json.RawMessage `json:"reference"`
-		Amount           json.RawMessage `json:"amount"`
-		IdempotencyToken json.RawMessage `json:"idempotency_token"`
-		EfectyOrderID    json.RawMessage `json:"efecty_order_id"`
+		Reference        string    `json:"reference"`
+		Amount           jsonValue `json:"amount"`
+		IdempotencyToken jsonValue `json:"idempotency_token"`
+		EfectyOrderID    jsonValue `json:"efecty_order_id"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformedNotification, err)
 	}
-	var out Notification
+	out := Notification{Reference: v.Reference}
 	var err error
-	if err := json.Unmarshal(v.Reference, &out.Reference); err != nil || out.Reference == "" {
-		return fmt.Errorf("%w: no reference string", ErrMalformedNotification)
+	if out.Reference == "" {
+		return fmt.Errorf("%w: no reference", ErrMalformedNotification)
 	}
-	if out.EfectyOrderID, err = jsonText(v.EfectyOrderID); err != nil || out.EfectyOrderID == "" {
+	if out.EfectyOrderID, err = v.EfectyOrderID.text(); err != nil || out.EfectyOrderID == "" {
 		return fmt.Errorf("%w: no efecty_order_id", ErrMalformedNotification)
 	}
-	if len(v.Amount) == 0 || string(v.Amount) == "null" {
+	if v.Amount == "" || v.Amount == "null" {
 		return fmt.Errorf("%w: no amount", ErrMalformedNotification)
 	}
-	if out.Amount, err = parsePesos(v.Amount); err != nil {
+	if out.Amount, err = v.Amount.pesos(); err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformedNotification, err)
 	}
 	// Nothing rests on the token, so an unexpected shape leaves it empty.
-	out.IdempotencyToken, _ = jsonText(v.IdempotencyToken)
+	out.IdempotencyToken, _ = v.IdempotencyToken.text()
 	out.Raw = append(json.RawMessage(nil), b...)
 	*n = out
 	return nil

@@ -1,7 +1,6 @@
 package tpaga
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -136,49 +135,63 @@ func checkToken(field, tok string) error {
 	return nil
 }
 
-// parsePesos reads an amount of whole pesos sent as a JSON number or a
-// string: 20000, 20000.0 or "20000.00" (a decimal part of zeros only).
-// Anything else, a fraction of a peso included, is an error: an amount
-// that cannot be read exactly is never guessed.
-func parsePesos(raw json.RawMessage) (int64, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) > 0 && raw[0] == '"' {
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return 0, err
-		}
-		raw = []byte(s)
+// jsonValue holds one JSON value's text as sent, for fields whose type
+// varies (a number or a string); null stays "null", absence "".
+type jsonValue string
+
+// UnmarshalJSON keeps the value's text.
+func (v *jsonValue) UnmarshalJSON(b []byte) error {
+	*v = jsonValue(b)
+	return nil
+}
+
+// pesos reads an amount of whole pesos sent as a JSON number or a string:
+// 20000, 20000.0 or "20000.00" (a decimal part of zeros only). Anything
+// else, a fraction of a peso included, is an error: an amount that cannot
+// be read exactly is never guessed.
+func (v jsonValue) pesos() (int64, error) {
+	text := string(v)
+	if s, ok := unquote(text); ok {
+		text = s
 	}
-	whole, frac, _ := bytes.Cut(raw, []byte{'.'})
-	if strings.Trim(string(frac), "0") != "" || !digits(string(whole)) {
-		return 0, errors.New("amount " + strconv.Quote(truncate(string(raw))) + " is not a whole number of pesos")
+	whole, frac, _ := strings.Cut(text, ".")
+	if strings.Trim(frac, "0") != "" || !digits(whole) {
+		return 0, errors.New("amount " + strconv.Quote(truncate(text)) + " is not a whole number of pesos")
 	}
-	n, err := strconv.ParseInt(string(whole), 10, 64)
+	n, err := strconv.ParseInt(whole, 10, 64)
 	if err != nil {
-		return 0, errors.New("amount " + strconv.Quote(truncate(string(raw))) + " is out of range")
+		return 0, errors.New("amount " + strconv.Quote(truncate(text)) + " is out of range")
 	}
 	return n, nil
 }
 
-// jsonText reads a value sent as a string or a number, keeping a number's
+// text reads a value sent as a string or a number, keeping a number's
 // digits exactly as sent; null and absence give "".
-func jsonText(raw json.RawMessage) (string, error) {
-	raw = bytes.TrimSpace(raw)
+func (v jsonValue) text() (string, error) {
+	if s, ok := unquote(string(v)); ok {
+		return s, nil
+	}
 	switch {
-	case len(raw) == 0 || string(raw) == "null":
+	case v == "" || v == "null":
 		return "", nil
-	case raw[0] == '"':
-		var s string
-		err := json.Unmarshal(raw, &s)
-		return s, err
-	case raw[0] == '-' || '0' <= raw[0] && raw[0] <= '9':
-		var n json.Number
-		if err := json.Unmarshal(raw, &n); err != nil {
-			return "", err
-		}
-		return string(raw), nil
+	case v[0] == '-' || '0' <= v[0] && v[0] <= '9':
+		return string(v), nil
 	}
 	return "", errors.New("want a string or a number")
+}
+
+// unquote returns the content of a JSON string, or false for any other
+// value. Strings without escapes, the usual case, are not decoded again.
+func unquote(text string) (string, bool) {
+	if len(text) < 2 || text[0] != '"' {
+		return "", false
+	}
+	if !strings.ContainsRune(text, '\\') {
+		return text[1 : len(text)-1], true
+	}
+	var s string
+	err := json.Unmarshal([]byte(text), &s)
+	return s, err == nil
 }
 
 func truncate(s string) string {
