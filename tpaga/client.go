@@ -50,7 +50,8 @@ type Option func(*config) error
 
 // WithBaseURL chooses the host: StagingURL, ProductionURL, or a tpagatest
 // fake. It must be https, or http on a loopback host. Give the host only;
-// pagos adds the /api/cashin/v1/public prefix.
+// pagos adds the API's path (/api/cashin/v1/public, or /api/efecty for the
+// simulator).
 func WithBaseURL(rawURL string) Option {
 	return func(c *config) error { return c.SetBaseURL(rawURL) }
 }
