@@ -95,9 +95,10 @@ type TpagaHandlerFunc func(ctx context.Context, n *tpaga.Notification) error
 // notification dates it: the dedupe store is the only defence against a
 // replayed notification. The default MemoryStore forgets on restart and is
 // not shared between replicas, so either reopens replay of old
-// notifications; use a shared store (WithStore) in production. Tpaga does
-// not publish the addresses it posts from; if it gives you them, allow only
-// those in front of the handler (see the example).
+// notifications; use a shared store (WithStore with webhook/pgstore) in
+// production. Tpaga does not publish the addresses it posts from; if it
+// gives you them, allow only those in front of the handler (see the
+// example).
 //
 // Options: WithStore, WithNamespace, WithMaxBodyBytes, WithTimeout,
 // WithLease, WithBusyWait, WithLogger, WithTpagaHeader,
