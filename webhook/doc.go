@@ -67,6 +67,12 @@
 // dedupe key is the transaction reference. SignFygaro and fygaro.SignJWT
 // sign deliveries for tests.
 //
+// Tpaga: no signature exists. The header value agreed with Tpaga (such as
+// "Basic …" in Authorization) is compared in constant time, so authenticity
+// rests on that value and on TLS; a deposit is identified by its
+// efecty_order_id with its reference. Put an IP allow-list in front where
+// Tpaga gives you its addresses.
+//
 // # Errors
 //
 // Verification failures match the sentinels ErrNoSignature,

@@ -40,6 +40,7 @@ type settings struct {
 
 	tokuConfirm *toku.Client
 	fygaro      fygaroSettings
+	tpaga       tpagaSettings
 }
 
 const (

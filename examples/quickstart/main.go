@@ -37,6 +37,7 @@ func run(ctx context.Context, out io.Writer, env func(string) string) error {
 	flows := []flow{
 		{"Toku", func(ctx context.Context, p *printer) error { return tokuFlow(ctx, p, env) }},
 		{"Fygaro", func(ctx context.Context, p *printer) error { return fygaroFlow(ctx, p, env) }},
+		{"Tpaga", func(ctx context.Context, p *printer) error { return tpagaFlow(ctx, p, env) }},
 	}
 	for _, f := range flows {
 		p := &printer{w: out}

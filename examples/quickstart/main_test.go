@@ -19,12 +19,15 @@ func TestQuickstart(t *testing.T) {
 	}
 	for _, want := range []string{"== Toku ==", "webhook handler verified transaction.success", "nothing missing",
 		"== Fygaro ==", "built a dynamic link for order-1001", "webhook handler verified the Fygaro hook: order-1001 paid 25.00 USD",
-		"not recorded twice", "all flows passed"} {
+		"not recorded twice",
+		"== Tpaga ==", "webhook handler received the deposit: 20000 COP", "paid 30000 COP to TSPAGOSDEMO1; the handler received it",
+		"permanent, enabled, 2 deposit intents", "a third payment was refused: tpaga: 400: Reference is disabled.",
+		"all flows passed"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
-	for _, secret := range []string{"whesec_", fygarotest.DefaultAPISecret, fygarotest.DefaultHookSecret} {
+	for _, secret := range []string{"whesec_", "Basic ", fygarotest.DefaultAPISecret, fygarotest.DefaultHookSecret} {
 		if strings.Contains(out.String(), secret) {
 			t.Errorf("a secret (%s) was printed:\n%s", secret, out.String())
 		}
