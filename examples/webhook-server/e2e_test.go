@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -280,7 +281,13 @@ func TestTwoReplicasShareDedupe(t *testing.T) {
 	}
 	dsn := testutil.PostgresDSN(t)
 	ctx := context.Background()
-	tk := tokutest.NewServer(t)
+	// The database outlives this run: ids unique to the run keep a done
+	// event of an earlier run from answering for this one.
+	run := time.Now().UnixNano()
+	var n atomic.Int64
+	tk := tokutest.NewServer(t, tokutest.WithIDs(func(prefix string) string {
+		return fmt.Sprintf("%s%d_%d", prefix, run, n.Add(1))
+	}))
 	tc, _ := tk.Client()
 	cus, _ := tc.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: "22222222-2"})
 	inv, err := tc.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cus.ID, ProductID: "plan", DueDate: toku.Date{Year: 2026, Month: 12, Day: 1}, Amount: toku.NewAmount(5000)})
