@@ -12,21 +12,21 @@ import (
 )
 
 // mountFygaro serves Fygaro hooks, verified with the hook credential
-// (FYGARO_HOOK_KEY_ID, FYGARO_HOOK_SECRET). FYGARO_JWT_ONLY_MAX_AGE (such as
+// (FYGARO_KEY_ID, FYGARO_SECRET). FYGARO_JWT_ONLY_MAX_AGE (such as
 // 72h) also accepts hooks without Fygaro-Signature, as Fygaro's older guide
 // describes them.
 func mountFygaro(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common []webhook.Option) ([]route, error) {
 	const pattern = "POST /webhooks/fygaro"
-	keyID, ok, err := setting(env, "FYGARO_HOOK_KEY_ID")
+	keyID, ok, err := setting(env, "FYGARO_KEY_ID")
 	if err != nil || !ok {
-		return []route{{pattern, "FYGARO_HOOK_KEY_ID is not set"}}, err
+		return []route{{pattern, "FYGARO_KEY_ID is not set"}}, err
 	}
-	secret, ok, err := setting(env, "FYGARO_HOOK_SECRET")
+	secret, ok, err := setting(env, "FYGARO_SECRET")
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, fmt.Errorf("FYGARO_HOOK_KEY_ID is set but FYGARO_HOOK_SECRET is not: set both to the hook credential from Fygaro")
+		return nil, fmt.Errorf("FYGARO_KEY_ID is set but FYGARO_SECRET is not: set both to the hook credential from Fygaro")
 	}
 	opts := common
 	if age, ok, err := setting(env, "FYGARO_JWT_ONLY_MAX_AGE"); err != nil {
@@ -47,7 +47,7 @@ func mountFygaro(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common []w
 		return nil // a real server records the payment durably before returning nil
 	}, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("FYGARO_HOOK_SECRET: %w", err)
+		return nil, fmt.Errorf("FYGARO_SECRET: %w", err)
 	}
 	mux.Handle(pattern, h)
 	return []route{{pattern, ""}}, nil

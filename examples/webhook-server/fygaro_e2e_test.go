@@ -21,7 +21,7 @@ func TestEndToEndFygaro(t *testing.T) {
 	addr := freeAddr(t)
 	fake := fygarotest.NewServer(t)
 	fake.SetHookURL("http://" + addr + "/webhooks/fygaro")
-	srv := startServer(t, addr, "FYGARO_HOOK_KEY_ID="+fake.HookKeyID, "FYGARO_HOOK_SECRET="+string(fake.HookSecret))
+	srv := startServer(t, addr, "FYGARO_KEY_ID="+fake.HookKeyID, "FYGARO_SECRET="+string(fake.HookSecret))
 
 	btn, err := fake.Button()
 	if err != nil {
@@ -76,10 +76,10 @@ func TestFygaroStartupSettings(t *testing.T) {
 		env  lookupEnv
 		want string // the variable the error must name
 	}{
-		{env("FYGARO_HOOK_KEY_ID", "fyg_key"), "FYGARO_HOOK_SECRET"},
-		{env("FYGARO_HOOK_KEY_ID", " "), "FYGARO_HOOK_KEY_ID"},
-		{env("FYGARO_HOOK_KEY_ID", "fyg_key", "FYGARO_HOOK_SECRET", " padded "), "FYGARO_HOOK_SECRET"},
-		{env("FYGARO_HOOK_KEY_ID", "fyg_key", "FYGARO_HOOK_SECRET", "s", "FYGARO_JWT_ONLY_MAX_AGE", "forever"), "FYGARO_JWT_ONLY_MAX_AGE"},
+		{env("FYGARO_KEY_ID", "fyg_key"), "FYGARO_SECRET"},
+		{env("FYGARO_KEY_ID", " "), "FYGARO_KEY_ID"},
+		{env("FYGARO_KEY_ID", "fyg_key", "FYGARO_SECRET", " padded "), "FYGARO_SECRET"},
+		{env("FYGARO_KEY_ID", "fyg_key", "FYGARO_SECRET", "s", "FYGARO_JWT_ONLY_MAX_AGE", "forever"), "FYGARO_JWT_ONLY_MAX_AGE"},
 	} {
 		err := run(context.Background(), []string{"-addr", "127.0.0.1:0"}, c.env, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -88,10 +88,10 @@ func TestFygaroStartupSettings(t *testing.T) {
 	}
 	mux := http.NewServeMux()
 	routes, err := mountFygaro(mux, env(), nil, nil)
-	if err != nil || len(routes) != 1 || routes[0].reason != "FYGARO_HOOK_KEY_ID is not set" {
+	if err != nil || len(routes) != 1 || routes[0].reason != "FYGARO_KEY_ID is not set" {
 		t.Fatalf("unconfigured: %+v, %v", routes, err)
 	}
-	routes, err = mountFygaro(mux, env("FYGARO_HOOK_KEY_ID", "k", "FYGARO_HOOK_SECRET", "s", "FYGARO_JWT_ONLY_MAX_AGE", "72h"), nil, nil)
+	routes, err = mountFygaro(mux, env("FYGARO_KEY_ID", "k", "FYGARO_SECRET", "s", "FYGARO_JWT_ONLY_MAX_AGE", "72h"), nil, nil)
 	if err != nil || routes[0].reason != "" {
 		t.Fatalf("JWT-only route: %+v, %v", routes, err)
 	}

@@ -12,7 +12,8 @@
 // Routes:
 //
 //	POST /webhooks/toku          Toku events            TOKU_WEBHOOK_SECRET
-//	POST /webhooks/fygaro        Fygaro hooks           FYGARO_HOOK_KEY_ID, FYGARO_HOOK_SECRET
+//	POST /webhooks/fygaro        Fygaro hooks           FYGARO_KEY_ID, FYGARO_SECRET
+//	POST /webhooks/tpaga         Tpaga deposits         TPAGA_NOTIFY_AUTHORIZATION
 //	GET  /healthz                liveness
 //
 // Deduplication is per process by default. Behind several replicas, give

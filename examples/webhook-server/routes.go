@@ -40,6 +40,7 @@ func mountProviders(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common 
 	for _, mount := range []func(*http.ServeMux, lookupEnv, *slog.Logger, []webhook.Option) ([]route, error){
 		mountToku,
 		mountFygaro,
+		mountTpaga,
 	} {
 		rs, err := mount(mux, env, log, common)
 		if err != nil {
