@@ -3,7 +3,7 @@ package fygaro
 import (
 	"bytes"
 	"fmt"
-	"log/slog"
+	"github.com/pagos-go/pagos/internal/redact"
 	"strconv"
 	"strings"
 	"time"
@@ -97,26 +97,7 @@ func (t Time) MarshalJSON() ([]byte, error) {
 // Secret is a Fygaro API secret. It prints, logs and JSON-encodes as a
 // redacted placeholder so it cannot leak by accident; convert it with
 // string(s) where you need the value.
-type Secret string
-
-const redacted = "[redacted]"
-
-// String returns a redacted placeholder.
-func (s Secret) String() string {
-	if s == "" {
-		return ""
-	}
-	return redacted
-}
-
-// GoString returns a redacted placeholder for %#v.
-func (s Secret) GoString() string { return strconv.Quote(s.String()) }
-
-// LogValue keeps the value out of slog output.
-func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
-
-// MarshalJSON writes the redacted placeholder, never the secret.
-func (s Secret) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(s.String())), nil }
+type Secret = redact.Secret
 
 func truncate(s string) string {
 	if len(s) > 40 {
