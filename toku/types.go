@@ -3,7 +3,7 @@ package toku
 import (
 	"encoding/json"
 	"fmt"
-	"log/slog"
+	"github.com/pagos-go/pagos/internal/redact"
 	"strconv"
 	"strings"
 	"time"
@@ -189,26 +189,7 @@ func (m Metadata) check(field string) error {
 // secret ("whesec_…"). It prints, logs and JSON-encodes as a redacted
 // placeholder so it cannot leak by accident; convert it with string(s) where
 // you need the value, such as when creating the webhook handler.
-type Secret string
-
-const redacted = "[redacted]"
-
-// String returns a redacted placeholder.
-func (s Secret) String() string {
-	if s == "" {
-		return ""
-	}
-	return redacted
-}
-
-// GoString returns a redacted placeholder for %#v.
-func (s Secret) GoString() string { return strconv.Quote(s.String()) }
-
-// LogValue keeps the value out of slog output.
-func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
-
-// MarshalJSON writes the redacted placeholder, never the secret.
-func (s Secret) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(s.String())), nil }
+type Secret = redact.Secret
 
 // Code is an identifier Toku sends sometimes as a number and sometimes as a
 // string, such as a response code; it keeps the text either way.

@@ -39,7 +39,8 @@
 // days (100,000 at most). For Conekta, Tpaga and JWT-only Fygaro hooks,
 // which carry no signed timestamp, that memory is the only replay defence: a
 // restart or a second replica reopens replay. Behind several replicas, share
-// one store (WithStore); set WithNamespace when two services share it.
+// one store (WithStore), such as webhook/pgstore's on PostgreSQL; set
+// WithNamespace when two services share it.
 //
 // # Verification
 //
@@ -61,6 +62,23 @@
 // defence. NewConektaHandler serves events; NewConektaSyncHandler answers
 // the synchronous inbound_payment.* requests of recurring cash within a
 // budget under Conekta's 2 s limit. SignConekta signs deliveries for tests.
+//
+// Fygaro: Fygaro-Signature "t=<unix>,v1=<hex>[,v1=…]", HMAC-SHA256 over
+// "t.<raw body>" with the secret of the hook credential Fygaro-Key-ID names
+// (a FygaroKeys keyring holds several while you rotate); and the body's jwt:
+// HS256/384/512 only, exp, nbf and iat within the tolerance, its
+// customReference and transaction reference equal to the body's. The header
+// is required unless WithFygaroJWTOnly accepts hooks authenticated by the
+// JWT alone, which can be replayed: those are refused past a maximum age
+// (default 72 h) and otherwise only the dedupe store stops a replay. The
+// dedupe key is the transaction reference. SignFygaro and fygaro.SignJWT
+// sign deliveries for tests.
+//
+// Tpaga: no signature exists. The header value agreed with Tpaga (such as
+// "Basic …" in Authorization) is compared in constant time, so authenticity
+// rests on that value and on TLS; a deposit is identified by its
+// efecty_order_id with its reference. Put an IP allow-list in front where
+// Tpaga gives you its addresses.
 //
 // # Errors
 //

@@ -10,6 +10,8 @@ import (
 	"runtime/debug"
 	"strconv"
 	"time"
+
+	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
 // delivery is what a provider adapter extracts from an authenticated request.
@@ -56,29 +58,31 @@ func (e *engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // code, returning the status to answer.
 func (e *engine) process(reqCtx context.Context, d *delivery) (int, string) {
 	key := Key{Namespace: e.namespace, Provider: e.provider, Event: d.key}
-	log := e.log.With(slog.String("provider", e.provider), slog.String("event", d.key))
-	claim, err := e.claim(reqCtx, key)
+	// User code and the store calls that settle it outlive a provider
+	// hanging up, so a delivery is never cut in half.
+	base := context.WithoutCancel(reqCtx)
+	claim, err := e.claim(reqCtx, base, key)
 	if err != nil {
-		log.LogAttrs(reqCtx, slog.LevelError, "webhook: dedupe store failed; answering 503 so the provider retries", slog.String("error", err.Error()))
+		e.logEvent(base, slog.LevelError, "webhook: dedupe store failed; answering 503 so the provider retries", key, slog.String("error", err.Error()))
 		return http.StatusServiceUnavailable, "dedupe store unavailable"
 	}
 	switch claim.Status {
 	case Done:
-		log.LogAttrs(reqCtx, slog.LevelDebug, "webhook: duplicate of a processed event acknowledged")
+		e.logEvent(base, slog.LevelDebug, "webhook: duplicate of a processed event acknowledged", key)
 		return http.StatusOK, ""
 	case Busy:
-		log.LogAttrs(reqCtx, slog.LevelInfo, "webhook: event still in progress in another delivery; answering 503")
+		e.logEvent(base, slog.LevelInfo, "webhook: event still in progress in another delivery; answering 503", key)
 		return http.StatusServiceUnavailable, "event in progress"
 	}
 
-	// User code must not be cut short by the provider hanging up.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), e.timeout)
+	leaseEnd := time.Now().Add(e.lease)
+	ctx, cancel := context.WithTimeout(base, e.timeout)
 	done := make(chan error, 1)
 	go func() { done <- callSafely(ctx, d.run) }()
 	select {
 	case err = <-done:
 		cancel()
-		e.finish(reqCtx, log, claim, err)
+		e.finish(base, claim, leaseEnd, err)
 	case <-ctx.Done():
 		// Answer now so the provider retries; the claim is settled when user
 		// code returns, so a retry meanwhile waits (Busy) rather than
@@ -86,10 +90,10 @@ func (e *engine) process(reqCtx context.Context, d *delivery) (int, string) {
 		go func() {
 			err := <-done
 			cancel()
-			e.finish(reqCtx, log, claim, err)
+			e.finish(base, claim, leaseEnd, err)
 		}()
 		err = fmt.Errorf("user code did not finish within %s", e.timeout)
-		log.LogAttrs(reqCtx, slog.LevelError, "webhook: handler timed out; answering 500", slog.String("error", err.Error()))
+		e.logEvent(base, slog.LevelError, "webhook: handler timed out; answering 500", key, slog.String("error", err.Error()))
 	}
 	if err != nil {
 		return http.StatusInternalServerError, "processing failed"
@@ -97,12 +101,13 @@ func (e *engine) process(reqCtx context.Context, d *delivery) (int, string) {
 	return http.StatusOK, ""
 }
 
-// claim claims key, waiting up to busyWait while another delivery holds it.
-func (e *engine) claim(ctx context.Context, key Key) (Claim, error) {
+// claim claims key, waiting up to busyWait while another delivery holds it;
+// reqCtx ending (the provider gave up) ends the wait.
+func (e *engine) claim(reqCtx, base context.Context, key Key) (Claim, error) {
 	deadline := time.Now().Add(e.busyWait)
 	pause := 10 * time.Millisecond
 	for {
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
+		sctx, cancel := e.storeCtx(base)
 		c, err := e.store.Claim(sctx, key, e.lease)
 		cancel()
 		if err != nil || c.Status != Busy {
@@ -112,36 +117,88 @@ func (e *engine) claim(ctx context.Context, key Key) (Claim, error) {
 		if left <= 0 {
 			return c, nil
 		}
-		t := time.NewTimer(min(pause, left))
-		select {
-		case <-ctx.Done(): // the provider gave up on this delivery
-			t.Stop()
+		if err := httpcore.Sleep(reqCtx, min(pause, left)); err != nil {
 			return c, nil
-		case <-t.C:
 		}
 		pause = min(2*pause, 250*time.Millisecond)
 	}
 }
 
+// localStore is implemented by stores that do no I/O (MemoryStore): their
+// calls need no deadline.
+type localStore interface{ local() }
+
+// storeCtx bounds one store call.
+func (e *engine) storeCtx(base context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := e.store.(localStore); ok {
+		return base, func() {}
+	}
+	return context.WithTimeout(base, storeTimeout)
+}
+
 // finish records user code's outcome in the store.
-func (e *engine) finish(reqCtx context.Context, log *slog.Logger, c Claim, err error) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), storeTimeout)
-	defer cancel()
+func (e *engine) finish(base context.Context, c Claim, leaseEnd time.Time, err error) {
 	if err == nil {
-		if serr := e.store.Complete(ctx, c); serr != nil {
-			// User code succeeded and is acknowledged; the claim lapses at
-			// its lease's end, after which a replay would run again.
-			log.LogAttrs(ctx, slog.LevelError, "webhook: could not mark the event done", slog.String("error", serr.Error()))
-			return
+		if !e.complete(base, c, false) {
+			// User code succeeded and the delivery is acknowledged, so
+			// keep trying to record it until the claim's lease ends:
+			// after that a redelivery would run it again.
+			go e.completeUntil(base, c, leaseEnd)
 		}
-		log.LogAttrs(ctx, slog.LevelDebug, "webhook: event processed", slog.Int("attempt", c.Attempt))
 		return
 	}
-	log.LogAttrs(ctx, slog.LevelError, "webhook: user code failed; answering 500 so the provider retries",
+	e.logEvent(base, slog.LevelError, "webhook: user code failed; answering 500 so the provider retries", c.Key,
 		slog.String("error", err.Error()), slog.Int("attempt", c.Attempt))
-	if serr := e.store.Release(ctx, c, err); serr != nil {
-		log.LogAttrs(ctx, slog.LevelError, "webhook: could not release the claim; it lapses at its lease's end", slog.String("error", serr.Error()))
+	sctx, cancel := e.storeCtx(base)
+	defer cancel()
+	if serr := e.store.Release(sctx, c, err); serr != nil {
+		e.logEvent(base, slog.LevelError, "webhook: could not release the claim; it lapses at its lease's end", c.Key, slog.String("error", serr.Error()))
 	}
+}
+
+// complete marks c done; it reports false when a later attempt may succeed.
+func (e *engine) complete(base context.Context, c Claim, last bool) bool {
+	sctx, cancel := e.storeCtx(base)
+	err := e.store.Complete(sctx, c)
+	cancel()
+	switch {
+	case err == nil:
+		e.logEvent(base, slog.LevelDebug, "webhook: event processed", c.Key, slog.Int("attempt", c.Attempt))
+		return true
+	case errors.Is(err, ErrNotOwner):
+		e.logEvent(base, slog.LevelError, "webhook: the claim's lease ran out before the event was marked done; a redelivery may run it again", c.Key)
+		return true
+	case last:
+		e.logEvent(base, slog.LevelError, "webhook: could not mark the event done before its lease ended; a redelivery may run it again", c.Key, slog.String("error", err.Error()))
+		return true
+	}
+	e.logEvent(base, slog.LevelWarn, "webhook: could not mark the event done; retrying", c.Key, slog.String("error", err.Error()))
+	return false
+}
+
+// completeUntil retries complete with growing pauses until the lease ends.
+func (e *engine) completeUntil(base context.Context, c Claim, leaseEnd time.Time) {
+	for pause := 100 * time.Millisecond; ; pause = min(2*pause, 2*time.Second) {
+		last := time.Now().Add(pause).After(leaseEnd)
+		if last {
+			pause = max(time.Until(leaseEnd)-time.Second, 0)
+		}
+		_ = httpcore.Sleep(base, pause)
+		if e.complete(base, c, last) {
+			return
+		}
+	}
+}
+
+// logEvent logs about one event, building its attributes only when the
+// level is enabled.
+func (e *engine) logEvent(ctx context.Context, level slog.Level, msg string, key Key, attrs ...slog.Attr) {
+	if !e.log.Enabled(ctx, level) {
+		return
+	}
+	all := make([]slog.Attr, 0, len(attrs)+2)
+	all = append(all, slog.String("provider", key.Provider), slog.String("event", key.Event))
+	e.log.LogAttrs(ctx, level, msg, append(all, attrs...)...)
 }
 
 // PanicError is what a handler reports when user code panicked.

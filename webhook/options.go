@@ -40,6 +40,8 @@ type settings struct {
 
 	tokuConfirm *toku.Client
 	conekta     conektaSettings
+	fygaro      fygaroSettings
+	tpaga       tpagaSettings
 }
 
 const (

@@ -1,12 +1,12 @@
 package webhook
 
 import (
-	"container/list"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -105,32 +105,34 @@ type MemoryStoreConfig struct {
 // replicas.
 type MemoryStore struct {
 	mu        sync.Mutex
-	entries   map[Key]*memEntry
-	done      *list.List // of Key, oldest completion first
+	entries   map[Key]memEntry
+	done      []Key // Done keys, oldest completion first, from done[head]
+	head      int
 	retention time.Duration
 	maxDone   int
 	now       func() time.Time
 	log       *slog.Logger
+	tokenBase string // random per store; a counter makes each token unique
+	tokens    uint64
 }
 
 type memEntry struct {
 	done     bool
 	token    string
 	expires  time.Time
-	attempts int
 	doneAt   time.Time
-	elem     *list.Element
+	attempts int
 }
 
 // NewMemoryStore returns an empty in-memory store.
 func NewMemoryStore(cfg MemoryStoreConfig) *MemoryStore {
 	s := &MemoryStore{
-		entries:   map[Key]*memEntry{},
-		done:      list.New(),
+		entries:   map[Key]memEntry{},
 		retention: cfg.Retention,
 		maxDone:   cfg.MaxDone,
 		now:       cfg.Now,
 		log:       cfg.Logger,
+		tokenBase: newToken() + "-",
 	}
 	if s.retention <= 0 {
 		s.retention = 7 * 24 * time.Hour
@@ -147,6 +149,9 @@ func NewMemoryStore(cfg MemoryStoreConfig) *MemoryStore {
 	return s
 }
 
+// local marks MemoryStore as doing no I/O: handlers put no deadline on its calls.
+func (s *MemoryStore) local() {}
+
 // Claim implements Store.
 func (s *MemoryStore) Claim(_ context.Context, key Key, lease time.Duration) (Claim, error) {
 	if lease <= 0 {
@@ -156,39 +161,46 @@ func (s *MemoryStore) Claim(_ context.Context, key Key, lease time.Duration) (Cl
 	defer s.mu.Unlock()
 	now := s.now()
 	s.expireLocked(now)
-	e := s.entries[key]
+	e, ok := s.entries[key]
 	switch {
-	case e != nil && e.done:
+	case ok && e.done:
 		return Claim{Key: key, Status: Done, Attempt: e.attempts}, nil
-	case e != nil && now.Before(e.expires):
+	case ok && now.Before(e.expires):
 		return Claim{Key: key, Status: Busy, Attempt: e.attempts}, nil
-	case e == nil:
-		e = &memEntry{}
-		s.entries[key] = e
 	}
 	// New, released or expired: take it.
+	s.tokens++
 	e.attempts++
-	e.token = newToken()
+	e.token = s.tokenBase + strconv.FormatUint(s.tokens, 36)
 	e.expires = now.Add(lease)
+	s.entries[key] = e
 	return Claim{Key: key, Status: Acquired, Token: e.token, Attempt: e.attempts}, nil
+}
+
+// owned returns the entry c owns.
+func (s *MemoryStore) owned(c Claim) (memEntry, bool) {
+	e, ok := s.entries[c.Key]
+	return e, ok && !e.done && c.Token != "" && e.token == c.Token
 }
 
 // Complete implements Store.
 func (s *MemoryStore) Complete(_ context.Context, c Claim) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e := s.entries[c.Key]
-	if e == nil || e.done || c.Token == "" || e.token != c.Token {
+	e, ok := s.owned(c)
+	if !ok {
 		return ErrNotOwner
 	}
-	now := s.now()
-	e.done, e.doneAt, e.token = true, now, ""
-	e.elem = s.done.PushBack(c.Key)
-	for s.done.Len() > s.maxDone {
-		oldest := s.done.Remove(s.done.Front()).(Key)
+	e.done, e.doneAt, e.token = true, s.now(), ""
+	s.entries[c.Key] = e
+	s.done = append(s.done, c.Key)
+	for len(s.done)-s.head > s.maxDone {
+		oldest := s.popDoneLocked()
 		delete(s.entries, oldest)
-		s.log.LogAttrs(context.Background(), slog.LevelWarn, "webhook: memory store full; forgot a processed event, so a replay of it would be processed again",
-			slog.String("key", oldest.String()), slog.Int("max_done", s.maxDone))
+		if s.log.Enabled(context.Background(), slog.LevelWarn) {
+			s.log.LogAttrs(context.Background(), slog.LevelWarn, "webhook: memory store full; forgot a processed event, so a replay of it would be processed again",
+				slog.String("key", oldest.String()), slog.Int("max_done", s.maxDone))
+		}
 	}
 	return nil
 }
@@ -197,8 +209,7 @@ func (s *MemoryStore) Complete(_ context.Context, c Claim) error {
 func (s *MemoryStore) Release(_ context.Context, c Claim, _ error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e := s.entries[c.Key]
-	if e == nil || e.done || c.Token == "" || e.token != c.Token {
+	if _, ok := s.owned(c); !ok {
 		return ErrNotOwner
 	}
 	// Forget it, so the store stays bounded by Done keys; the next delivery
@@ -209,15 +220,27 @@ func (s *MemoryStore) Release(_ context.Context, c Claim, _ error) error {
 
 // expireLocked forgets Done keys older than the retention.
 func (s *MemoryStore) expireLocked(now time.Time) {
-	for f := s.done.Front(); f != nil; f = s.done.Front() {
-		k := f.Value.(Key)
-		e := s.entries[k]
-		if e != nil && now.Sub(e.doneAt) < s.retention {
+	for s.head < len(s.done) {
+		k := s.done[s.head]
+		if e, ok := s.entries[k]; ok && e.done && now.Sub(e.doneAt) < s.retention {
 			return
 		}
-		s.done.Remove(f)
+		s.popDoneLocked()
 		delete(s.entries, k)
 	}
+}
+
+// popDoneLocked removes the oldest Done key from the queue, compacting it
+// when its consumed head outgrows the rest.
+func (s *MemoryStore) popDoneLocked() Key {
+	k := s.done[s.head]
+	s.done[s.head] = Key{}
+	s.head++
+	if s.head > len(s.done)/2 && s.head > 1024 {
+		s.done = append(s.done[:0], s.done[s.head:]...)
+		s.head = 0
+	}
+	return k
 }
 
 // Len returns how many keys the store holds (claimed or done).

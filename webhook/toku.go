@@ -43,7 +43,7 @@ func VerifyToku(payload []byte, header, secret string, opts ...Option) (*toku.Ev
 }
 
 func verifyToku(s *settings, payload []byte, header string, key []byte) (*toku.Event, error) {
-	ts, sigs, err := parseTokuHeader(header)
+	ts, sigs, err := parseSignedHeader(header, "s")
 	if err != nil {
 		return nil, err
 	}
@@ -68,9 +68,10 @@ func verifyToku(s *settings, payload []byte, header string, key []byte) (*toku.E
 	return ev, nil
 }
 
-// parseTokuHeader reads "t=…,s=…[,s=…]". Unknown keys are ignored, so a
-// future scheme can be added beside s.
-func parseTokuHeader(h string) (ts string, sigs [][]byte, err error) {
+// parseSignedHeader reads "t=…,<sigKey>=…[,<sigKey>=…]", Toku's s= and
+// Fygaro's v1= alike. Unknown keys are ignored, so a future scheme can be
+// added beside the one read.
+func parseSignedHeader(h, sigKey string) (ts string, sigs [][]byte, err error) {
 	if h == "" {
 		return "", nil, ErrNoSignature
 	}
@@ -85,16 +86,16 @@ func parseTokuHeader(h string) (ts string, sigs [][]byte, err error) {
 				return "", nil, fmt.Errorf("%w: more than one t", ErrInvalidHeader)
 			}
 			ts = v
-		case "s":
+		case sigKey:
 			sig, err := hex.DecodeString(v)
 			if err != nil || len(sig) != sha256.Size {
-				return "", nil, fmt.Errorf("%w: s is not 64 hex digits", ErrInvalidHeader)
+				return "", nil, fmt.Errorf("%w: %s is not 64 hex digits", ErrInvalidHeader, sigKey)
 			}
 			sigs = append(sigs, sig)
 		}
 	}
 	if ts == "" || len(sigs) == 0 {
-		return "", nil, fmt.Errorf("%w: need t and at least one s", ErrInvalidHeader)
+		return "", nil, fmt.Errorf("%w: need t and at least one %s", ErrInvalidHeader, sigKey)
 	}
 	if !isUnixTime(ts) {
 		return "", nil, fmt.Errorf("%w: t is not a Unix time", ErrInvalidHeader)

@@ -417,3 +417,38 @@ func FuzzVerifyToku(f *testing.F) {
 		}
 	})
 }
+
+// flakyComplete fails the first Complete calls.
+type flakyComplete struct {
+	*MemoryStore
+	fails, calls atomic.Int32
+}
+
+func (f *flakyComplete) Complete(ctx context.Context, c Claim) error {
+	f.calls.Add(1)
+	if f.fails.Add(-1) >= 0 {
+		return errors.New("connection reset")
+	}
+	return f.MemoryStore.Complete(ctx, c)
+}
+
+// When marking an event done fails after user code succeeded, the handler
+// keeps trying until the lease ends, so a redelivery does not run it again.
+func TestTokuHandlerRetriesMarkingDone(t *testing.T) {
+	t.Parallel()
+	store := &flakyComplete{MemoryStore: NewMemoryStore(MemoryStoreConfig{})}
+	store.fails.Store(2)
+	var runs atomic.Int32
+	th := newTokuHarness(t, func(context.Context, *toku.Event) error { runs.Add(1); return nil },
+		WithStore(store), WithBusyWait(5*time.Second))
+	body := tokuBody("evt_1")
+	if w := th.post(body); w.Code != http.StatusOK {
+		t.Fatalf("first delivery answered %d", w.Code)
+	}
+	if w := th.post(body); w.Code != http.StatusOK {
+		t.Fatalf("redelivery answered %d", w.Code)
+	}
+	if runs.Load() != 1 || store.calls.Load() != 3 {
+		t.Fatalf("user code ran %d times and Complete was called %d times; want 1 and 3", runs.Load(), store.calls.Load())
+	}
+}

@@ -149,7 +149,9 @@ type Request struct {
 	Body   any        // JSON-encoded when non-nil
 	// Repeatable marks a POST or PATCH that the provider makes safe to repeat
 	// (Tpaga's single-use reference with its idempotency_token), so it is
-	// retried like a GET.
+	// retried like a GET. When its retries run out after it may have reached
+	// the provider, the error is still an *OutcomeUnknownError carrying Sent:
+	// the caller repeats it with the same token rather than a new one.
 	Repeatable bool
 	// Sent describes the identifier that makes this write recognisable at the
 	// provider, reported in an *OutcomeUnknownError ("idempotency_token=…").
@@ -335,7 +337,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOpt
 			c.p.Name, r.Method, r.Path, resp.StatusCode, redactURL(resp.Header.Get("Location")))
 	}
 	perr := c.p.DecodeError(resp.StatusCode, resp.Header, data)
-	if !st.idempotent() && (resp.StatusCode >= 500 || resp.StatusCode == http.StatusRequestTimeout) {
+	if st.write() && (resp.StatusCode >= 500 || resp.StatusCode == http.StatusRequestTimeout || st.retriedRepeatable()) {
 		return &OutcomeUnknownError{Provider: c.p.Name, Method: r.Method, Path: r.Path, Sent: sent, Err: perr}
 	}
 	return perr
@@ -356,20 +358,29 @@ func (c *Client) transportError(ctx context.Context, r *Request, st *attemptStat
 }
 
 func (c *Client) maybeUnknown(r *Request, st *attemptState, sent string, err error) error {
-	if !st.idempotent() && (st.err == nil || !unsent(st.err)) {
+	if st.write() && (st.err == nil || !unsent(st.err) || st.retriedRepeatable()) {
 		return &OutcomeUnknownError{Provider: c.p.Name, Method: r.Method, Path: r.Path, Sent: sent, Err: err}
 	}
 	return err
 }
 
-// idempotent reports whether repeating the request cannot duplicate anything.
-func (st *attemptState) idempotent() bool {
+// write reports whether the request may change something at the provider
+// that a repeat could duplicate (POST, PATCH), so that a failure after it may
+// have arrived leaves its outcome unknown.
+func (st *attemptState) write() bool {
 	switch st.method {
 	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
-		return true
+		return false
 	}
-	return st.repeatable
+	return true
 }
+
+// retriedRepeatable reports a Repeatable write sent more than once: an
+// earlier attempt may have reached the provider whatever the last one got.
+func (st *attemptState) retriedRepeatable() bool { return st.repeatable && st.attempt > 1 }
+
+// idempotent reports whether repeating the request cannot duplicate anything.
+func (st *attemptState) idempotent() bool { return !st.write() || st.repeatable }
 
 // beforeAttempt runs before every attempt (go-retryablehttp's RequestLogHook).
 func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, i int) {

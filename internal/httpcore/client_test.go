@@ -210,6 +210,65 @@ func TestPOSTConnectionDroppedAfterWriteIsNotRetried(t *testing.T) {
 	}
 }
 
+// A Repeatable POST (the provider dedupes it by a token in the body) is
+// retried like a GET with the identical body; when retries run out it still
+// reports an unknown outcome naming the token, so the caller repeats it with
+// that token instead of a fresh one.
+func TestRepeatablePOSTRetriedAndStillUnknownWhenRetriesRunOut(t *testing.T) {
+	t.Parallel()
+	h := &counter{statuses: []int{502, 200}}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c, _ := newClient(t, srv.URL)
+	req := &Request{Method: http.MethodPost, Path: "/references", Body: map[string]string{"token": "t1"}, Repeatable: true, Sent: "token=t1"}
+	if err := c.Do(t.Context(), req, nil); err != nil {
+		t.Fatal(err)
+	}
+	if h.count() != 2 || string(h.bodies[0]) != string(h.bodies[1]) {
+		t.Fatalf("requests = %d, bodies %q; want 2 identical", h.count(), h.bodies)
+	}
+
+	down := &counter{statuses: []int{500}}
+	srv2 := httptest.NewServer(down)
+	defer srv2.Close()
+	c2, _ := newClient(t, srv2.URL, func(s *Settings) { s.MaxRetries = 2 })
+	err := c2.Do(t.Context(), req, nil)
+	var ou *OutcomeUnknownError
+	var te *testError
+	if down.count() != 3 || !errors.As(err, &ou) || ou.Sent != "token=t1" || !errors.As(err, &te) || te.Status != 500 {
+		t.Fatalf("after %d requests err = %v; want 3 requests and an unknown outcome naming the token", down.count(), err)
+	}
+
+	// Its last attempt rate-limited, an earlier one answered 500: still unknown.
+	mixed := &counter{statuses: []int{500, 429}}
+	srv4 := httptest.NewServer(mixed)
+	defer srv4.Close()
+	c4, _ := newClient(t, srv4.URL, func(s *Settings) { s.MaxRetries = 1 })
+	if err := c4.Do(t.Context(), req, nil); !errors.As(err, &ou) || !errors.Is(err, ErrRateLimited) || mixed.count() != 2 {
+		t.Fatalf("500 then 429: err = %v after %d requests; want an unknown outcome", err, mixed.count())
+	}
+
+	// Its last attempt refused, an earlier one answered 503: still unknown.
+	var n atomic.Int32
+	flaky := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	dead := refusedAddr(t)
+	var dials atomic.Int32
+	tr := &http.Transport{DisableKeepAlives: true, DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if dials.Add(1) == 1 {
+			return (&net.Dialer{}).DialContext(ctx, network, flaky.Listener.Addr().String())
+		}
+		return (&net.Dialer{}).DialContext(ctx, network, dead)
+	}}
+	defer flaky.Close()
+	c3, _ := newClient(t, flaky.URL, func(s *Settings) { s.HTTPClient = &http.Client{Transport: tr}; s.MaxRetries = 1 })
+	if err := c3.Do(t.Context(), req, nil); !errors.As(err, &ou) || ou.Sent != "token=t1" || n.Load() != 1 {
+		t.Fatalf("503 then refused: err = %v after %d served; want an unknown outcome", err, n.Load())
+	}
+}
+
 func TestGETRetriedOn503ThenSucceeds(t *testing.T) {
 	t.Parallel()
 	h := &counter{statuses: []int{503, 503, 200}}

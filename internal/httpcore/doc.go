@@ -15,7 +15,9 @@
 // connection among them), proxy CONNECT and TLS handshake errors, told apart
 // by their types. Any other failure may follow the write, so it returns an
 // *OutcomeUnknownError matching ErrOutcomeUnknown. A Request marked Repeatable (Tpaga's single-use
-// reference, made idempotent by its token) is retried like a GET.
+// reference, made idempotent by its token) is retried like a GET; when its
+// retries run out it too returns an *OutcomeUnknownError, whose Sent names the
+// token to repeat it with.
 //
 // Redirects are refused, and the base URL must be https unless its host is
 // loopback. Log lines carry provider, method, path, status, attempts and

@@ -26,6 +26,9 @@ var (
 	// provider but no answer says whether it took effect. pagos does not
 	// retry it, because a repeat could create a second customer, order or
 	// charge. Look the object up (by your own reference) before retrying.
+	// A write the provider makes safe to repeat (Tpaga's single-use
+	// reference) was retried until retries ran out: repeat it with what
+	// OutcomeUnknownError.Sent names.
 	ErrOutcomeUnknown = errors.New("pagos: outcome unknown")
 )
 

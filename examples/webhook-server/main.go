@@ -1,0 +1,181 @@
+// Command webhook-server serves the webhook handlers of every pagos provider
+// from one process, ready to deploy behind TLS.
+//
+//	TOKU_WEBHOOK_SECRET=whesec_… go run ./examples/webhook-server -addr 127.0.0.1:8080
+//
+// Each provider is mounted only when its settings are present; the start-up
+// log says which routes are live and which are not, and why. A malformed
+// setting stops the start with a message saying what to fix. SIGINT or
+// SIGTERM shuts the server down gracefully: requests in flight finish, new
+// ones are refused, and the process exits 0.
+//
+// Routes:
+//
+//	POST /webhooks/toku          Toku events            TOKU_WEBHOOK_SECRET
+//	POST /webhooks/fygaro        Fygaro hooks           FYGARO_KEY_ID, FYGARO_SECRET
+//	POST /webhooks/tpaga         Tpaga deposits         TPAGA_NOTIFY_AUTHORIZATION
+//	GET  /healthz                liveness
+//
+// Deduplication is per process by default. Behind several replicas, give
+// them one PostgreSQL database with -dedupe-dsn (or PAGOS_DEDUPE_DSN): an
+// event delivered to two replicas is then processed once. The table is
+// created at start if missing.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the example's PostgreSQL driver; pgstore takes any *sql.DB
+	"github.com/pagos-go/pagos/webhook"
+	"github.com/pagos-go/pagos/webhook/pgstore"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "webhook-server:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the command-line flags.
+type options struct {
+	addr      string
+	logFormat string
+	dedupeDSN string
+}
+
+func parseFlags(args []string, env lookupEnv) (options, error) {
+	var o options
+	dsn, _ := env("PAGOS_DEDUPE_DSN")
+	fs := flag.NewFlagSet("webhook-server", flag.ContinueOnError)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&o.dedupeDSN, "dedupe-dsn", dsn, "PostgreSQL URL of the dedupe store shared by replicas (default $PAGOS_DEDUPE_DSN; empty: in memory, per process)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if o.logFormat != "text" && o.logFormat != "json" {
+		return o, fmt.Errorf("-log-format %q: use text or json", o.logFormat)
+	}
+	return o, nil
+}
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// run starts the server and blocks until ctx ends, then shuts it down.
+func run(ctx context.Context, args []string, env lookupEnv, logOut io.Writer) error {
+	o, err := parseFlags(args, env)
+	if err != nil {
+		return err
+	}
+	log := newLogger(o.logFormat, logOut)
+
+	common := []webhook.Option{webhook.WithLogger(log)}
+	if o.dedupeDSN != "" {
+		store, closeDB, err := openStore(ctx, o.dedupeDSN)
+		if err != nil {
+			return err
+		}
+		defer closeDB()
+		common = append(common, webhook.WithStore(store))
+		log.Info("dedupe store", "kind", "postgresql", "table", pgstore.DefaultTable, "shared", true)
+	} else {
+		log.Info("dedupe store", "kind", "memory", "shared", false,
+			"note", "per process: run one replica, or set -dedupe-dsn to share a PostgreSQL store")
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, "ok\n")
+	})
+	routes, err := mountProviders(mux, env, log, common)
+	if err != nil {
+		return err
+	}
+	live := 0
+	for _, rt := range routes {
+		if rt.reason == "" {
+			live++
+			log.Info("route live", "route", rt.pattern)
+		} else {
+			log.Warn("route not mounted", "route", rt.pattern, "reason", rt.reason)
+		}
+	}
+	if live == 0 {
+		log.Warn("no provider is configured: only /healthz is served")
+	}
+
+	l, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second, // above the handlers' 20 s budget for user code
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("listening", "addr", l.Addr().String())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// openStore connects to PostgreSQL and creates the dedupe table if missing.
+// The DSN holds a password, so no message repeats it.
+func openStore(ctx context.Context, dsn string) (*pgstore.Store, func(), error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, nil, errors.New("-dedupe-dsn: not a PostgreSQL URL such as postgres://user:password@host:5432/db")
+	}
+	db.SetMaxOpenConns(20)
+	store, err := pgstore.New(db, pgstore.Config{})
+	if err == nil {
+		mctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err = store.Migrate(mctx)
+		cancel()
+	}
+	if err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("-dedupe-dsn: preparing the dedupe store: %w", err)
+	}
+	return store, func() { db.Close() }, nil
+}

@@ -1,0 +1,107 @@
+package fygaro
+
+import (
+	"bytes"
+	"fmt"
+	"github.com/pagos-go/pagos/internal/redact"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pagos-go/pagos/internal/money"
+)
+
+// Amount is an exact decimal amount in the currency's major unit (dollars,
+// colones, balboas; not cents). Fygaro sends and expects decimal strings with
+// at most two places, such as "100.01"; Amount decodes them exactly. Compare
+// with Cmp or Equal, never ==.
+type Amount = money.Amount
+
+// ParseAmount reads a decimal amount such as "100.01" or "25".
+func ParseAmount(s string) (Amount, error) { return money.Parse(s) }
+
+// NewAmount returns the amount units/100, exactly: NewAmount(10001) is 100.01.
+func NewAmount(cents int64) Amount { return money.FromMinor(cents, 2) }
+
+// ClientData is the customer's name, email and phone: what a dynamic link
+// pre-fills on the checkout page (clientData) and what the hook reports the
+// customer entered.
+type ClientData struct {
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+	Phone string `json:"phone,omitempty"`
+}
+
+// Time is a Unix time as Fygaro sends it in createdAt: whole seconds as a
+// JSON number, or the same digits in a string. A fraction of a second, if
+// one is sent, is kept exactly.
+type Time struct {
+	time.Time
+}
+
+// UnmarshalJSON reads seconds since the Unix epoch, as a number or a string
+// of digits; null leaves t zero.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		b = b[1 : len(b)-1]
+	}
+	v, ok := parseUnix(b)
+	if !ok {
+		return fmt.Errorf("fygaro: timestamp %q is not Unix seconds", truncate(string(b)))
+	}
+	t.Time = v
+	return nil
+}
+
+// parseUnix reads "1700000000" or "1700000000.25": digits, and at most nine
+// after a point, without floating point.
+func parseUnix(b []byte) (time.Time, bool) {
+	secText, frac, dot := bytes.Cut(b, []byte{'.'})
+	if len(secText) == 0 || len(secText) > 12 || len(frac) > 9 || (dot && len(frac) == 0) {
+		return time.Time{}, false
+	}
+	var sec, nsec int64
+	for _, c := range secText {
+		if c < '0' || c > '9' {
+			return time.Time{}, false
+		}
+		sec = sec*10 + int64(c-'0')
+	}
+	for i := range 9 {
+		nsec *= 10
+		if i < len(frac) {
+			if frac[i] < '0' || frac[i] > '9' {
+				return time.Time{}, false
+			}
+			nsec += int64(frac[i] - '0')
+		}
+	}
+	return time.Unix(sec, nsec).UTC(), true
+}
+
+// MarshalJSON writes Unix seconds as a number, or null for the zero Time.
+func (t Time) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	s := strconv.FormatInt(t.Unix(), 10)
+	if ns := t.Nanosecond(); ns != 0 {
+		s += strings.TrimRight(fmt.Sprintf(".%09d", ns), "0")
+	}
+	return []byte(s), nil
+}
+
+// Secret is a Fygaro API secret. It prints, logs and JSON-encodes as a
+// redacted placeholder so it cannot leak by accident; convert it with
+// string(s) where you need the value.
+type Secret = redact.Secret
+
+func truncate(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}

@@ -1,0 +1,32 @@
+package testutil
+
+import (
+	"os"
+	"testing"
+)
+
+// The tests' PostgreSQL: .ci/run starts a throwaway cluster and sets both.
+const (
+	PostgresDSNEnv      = "PAGOS_TEST_POSTGRES_DSN"
+	PostgresRequiredEnv = "PAGOS_TEST_POSTGRES_REQUIRED"
+)
+
+const noPostgres = PostgresDSNEnv + ` is not set. To run the PostgreSQL tests, start a throwaway server and point them at it:
+	docker run --rm -d --name pagos-pg -p 127.0.0.1:55432:5432 -e POSTGRES_PASSWORD=pagos postgres:17
+	` + PostgresDSNEnv + `='postgres://postgres:pagos@127.0.0.1:55432/postgres?sslmode=disable' go test -race ./...
+or run bash .ci/run, which installs PostgreSQL from Debian's packages and starts one (see the README).`
+
+// PostgresDSN returns the test database's DSN. Without one it skips the
+// test, unless PostgresRequiredEnv=1 or CI=true (a skip in CI would prove
+// nothing) makes that a failure.
+func PostgresDSN(t testing.TB) string {
+	t.Helper()
+	if dsn := os.Getenv(PostgresDSNEnv); dsn != "" {
+		return dsn
+	}
+	if os.Getenv(PostgresRequiredEnv) == "1" || os.Getenv("CI") == "true" {
+		t.Fatal(PostgresRequiredEnv + "=1 or CI=true makes a database required. " + noPostgres)
+	}
+	t.Skip(noPostgres)
+	return ""
+}

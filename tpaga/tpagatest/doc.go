@@ -1,0 +1,49 @@
+// Package tpagatest is an in-process, stateful fake of Tpaga's cash-in API
+// and its staging Efecty simulator, for tests and demos: single-use and
+// permanent references, enabling and disabling, reference details with
+// deposit intents, and deposit notifications posted to your handler.
+//
+//	srv := tpagatest.NewServer(t, tpagatest.WithNotify(hookURL, "Basic 1234567890")) // closed when the test ends
+//	c, _ := srv.Client()            // a tpaga.Client pointed at the fake
+//	sim, _ := srv.EfectySimulator() // the kiosk
+//	ref, _ := c.References.Create(ctx, &tpaga.ReferenceParams{...})
+//	_, _ = sim.Pay(ctx, &tpaga.EfectyPaymentParams{Reference: ref.Reference, Amount: 20000})
+//	// the notification has reached the handler at hookURL when Pay returns
+//
+// # What it checks, as Tpaga does
+//
+// The cash-in endpoints take "Authorization: Basic <Token>" and the
+// simulator takes "x-api-key: <EfectyAPIKey>"; anything else gets 401.
+// Requests missing required fields, with a document type other than CC or
+// CE, or a permanent reference that is not 10 letters and digits get 400.
+// A single-use create repeated with the same idempotency_token returns the
+// reference it made. Creating an existing permanent reference enables it
+// again; only permanent references can be enabled or disabled.
+//
+// Paying through the simulator (amount as a string of pesos, camelCase
+// fields) refuses an unknown reference (404), a disabled permanent
+// reference, a single-use reference already paid, and an amount other than
+// a reference's fixed one (400). A payment repeated with the same
+// efectyOrderId is answered again without a second deposit.
+//
+// # Notifications
+//
+// A payment records a deposit intent, visible in the reference's details,
+// and posts the notification to the URL set with WithNotify, with the
+// agreed Authorization value, before Pay returns. Only a 200 counts, as for
+// Tpaga; anything else is retried with waits of 1 s, 2 s, 4 s, … up to
+// WithMaxAttempts (default 5). WithSleep makes the waits instant.
+// Deliveries reports every notification; Resend posts one again to test
+// duplicate handling. For a permanent reference the notification's
+// idempotency_token is null, since what Tpaga sends is undocumented.
+//
+// # Determinism
+//
+// The clock and the id source are injectable (WithClock, WithIDs); by
+// default ids count up ("575600000001", "TSPR00000002", "di_000000003").
+// The fake delivers to loopback URLs, which the real Tpaga would not reach.
+//
+// Tpaga does not publish its error bodies, nor the fields of deposit
+// intents and simulator answers; the fake's are its own, in Django REST
+// framework's shapes: {"detail": "…"} and {"field": ["…"]}.
+package tpagatest
