@@ -50,8 +50,9 @@
 //
 // # Determinism
 //
-// Ids count up per prefix-agnostic counter ("cus_000001", "ord_000002", …)
-// unless WithIDs sets another source; WithClock sets created_at and paid_at.
+// Ids are a prefix and one counter shared by all objects ("cus_000002",
+// "ord_000004", …) unless WithIDs sets another source; WithClock sets
+// created_at and paid_at.
 // WithSigningKey avoids generating an RSA key per fake. Lists are in
 // creation order, paged by id like Conekta's.
 package conektatest

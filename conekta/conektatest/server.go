@@ -150,7 +150,8 @@ func WithAPIKey(key string) Option { return func(s *Server) { s.APIKey = key } }
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
 
 // WithIDs sets the id source: it gets a prefix such as "cus_" and returns a
-// new id. The default counts up: "cus_000001", "ord_000002", ….
+// new id. It is called from concurrent requests, so it must be safe for
+// concurrent use. The default counts up: "cus_000001", "ord_000002", ….
 func WithIDs(newID func(prefix string) string) Option { return func(s *Server) { s.newID = newID } }
 
 // WithSleep sets how the fake waits between delivery attempts (default: real
