@@ -136,10 +136,15 @@ func (s *Server) recurringPaymentLocked(tp *TillPayment, src *source, chargeID s
 func (s *Server) payCashOrder(tp *TillPayment, orderID string) error {
 	s.mu.Lock()
 	o := s.orders[orderID]
-	ch := o.Charges.Data[0]
-	if tp.Amount != o.Amount {
+	var ch *conekta.Charge
+	for _, c := range o.Charges.Data {
+		if chargeReference(c) == tp.Reference {
+			ch = c
+		}
+	}
+	if tp.Amount != ch.Amount {
 		s.mu.Unlock()
-		return fmt.Errorf("conektatest: PayAtTill: reference %s is for exactly %d centavos, not %d", tp.Reference, o.Amount, tp.Amount)
+		return fmt.Errorf("conektatest: PayAtTill: reference %s is for exactly %d centavos, not %d", tp.Reference, ch.Amount, tp.Amount)
 	}
 	now := conekta.TimeOf(s.now())
 	var pm map[string]any
@@ -147,9 +152,13 @@ func (s *Server) payCashOrder(tp *TillPayment, orderID string) error {
 	pm["store_name"] = "OXXO"
 	ch.PaymentMethod = wire[conekta.PaymentMethod](pm)
 	ch.Status, ch.PaidAt, ch.Fee = conekta.ChargePaid, now, fee(ch.Amount)
-	o.PaymentStatus, o.IsRefundable, o.UpdatedAt = conekta.OrderPaid, true, now
+	o.PaymentStatus, o.UpdatedAt = orderStatus(o), now
+	o.IsRefundable = o.PaymentStatus == conekta.OrderPaid
 	delete(s.cashOrders, tp.Reference)
-	events := []json.RawMessage{s.emitLocked(conekta.EventChargePaid, ch), s.emitLocked(conekta.EventOrderPaid, o)}
+	events := []json.RawMessage{s.emitLocked(conekta.EventChargePaid, ch)}
+	if o.PaymentStatus == conekta.OrderPaid {
+		events = append(events, s.emitLocked(conekta.EventOrderPaid, o))
+	}
 	tp.Paid, tp.OrderID, tp.ChargeID = true, o.ID, ch.ID
 	s.mu.Unlock()
 	s.dispatch(events...)
