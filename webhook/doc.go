@@ -56,6 +56,13 @@
 // events through the API before your code runs. SignToku signs deliveries
 // for tests.
 //
+// Conekta: Digest header, the base64 RSASSA-PKCS1-v1_5 SHA-256 signature of
+// the raw body; give the public keys of your active webhook keys (several
+// during a rotation). Conekta signs no timestamp, so dedupe is the replay
+// defence. NewConektaHandler serves events; NewConektaSyncHandler answers
+// the synchronous inbound_payment.* requests of recurring cash within a
+// budget under Conekta's 2 s limit. SignConekta signs deliveries for tests.
+//
 // Fygaro: Fygaro-Signature "t=<unix>,v1=<hex>[,v1=…]", HMAC-SHA256 over
 // "t.<raw body>" with the secret of the hook credential Fygaro-Key-ID names
 // (a FygaroKeys keyring holds several while you rotate); and the body's jwt:

@@ -34,28 +34,13 @@ type engine struct {
 const storeTimeout = 5 * time.Second
 
 func (e *engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, e.maxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			e.refuse(r, w, http.StatusRequestEntityTooLarge, "body too large", err)
-			return
-		}
-		e.refuse(r, w, http.StatusBadRequest, "unreadable body", err)
+	body, ok := e.readPost(w, r)
+	if !ok {
 		return
 	}
 	d, err := e.accept(body, r.Header)
 	if err != nil {
-		if errors.Is(err, ErrMalformedPayload) {
-			e.refuse(r, w, http.StatusBadRequest, "malformed payload", err)
-		} else {
-			e.refuse(r, w, http.StatusUnauthorized, "unauthorized", err)
-		}
+		e.refuseUnaccepted(r, w, err)
 		return
 	}
 	status, reason := e.process(r.Context(), d)
@@ -234,8 +219,39 @@ func callSafely(ctx context.Context, fn func(context.Context) error) (err error)
 	return fn(ctx)
 }
 
-func (e *engine) refuse(r *http.Request, w http.ResponseWriter, status int, reason string, err error) {
-	e.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook: delivery refused", slog.String("provider", e.provider),
+// readPost reads the body of a POST within the body limit. Otherwise it
+// answers 405, 413 or 400 itself and ok is false.
+func (s *settings) readPost(w http.ResponseWriter, r *http.Request) (body []byte, ok bool) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.refuse(r, w, http.StatusRequestEntityTooLarge, "body too large", err)
+		} else {
+			s.refuse(r, w, http.StatusBadRequest, "unreadable body", err)
+		}
+		return nil, false
+	}
+	return body, true
+}
+
+// refuseUnaccepted answers a delivery that failed authentication (401) or
+// whose authentic envelope cannot be read (400).
+func (s *settings) refuseUnaccepted(r *http.Request, w http.ResponseWriter, err error) {
+	if errors.Is(err, ErrMalformedPayload) {
+		s.refuse(r, w, http.StatusBadRequest, "malformed payload", err)
+	} else {
+		s.refuse(r, w, http.StatusUnauthorized, "unauthorized", err)
+	}
+}
+
+func (s *settings) refuse(r *http.Request, w http.ResponseWriter, status int, reason string, err error) {
+	s.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook: delivery refused", slog.String("provider", s.provider),
 		slog.Int("status", status), slog.String("reason", err.Error()))
 	http.Error(w, reason, status)
 }

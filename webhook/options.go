@@ -39,6 +39,7 @@ type settings struct {
 	tolerance time.Duration
 
 	tokuConfirm *toku.Client
+	conekta     conektaSettings
 	fygaro      fygaroSettings
 	tpaga       tpagaSettings
 }

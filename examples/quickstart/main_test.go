@@ -8,6 +8,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/pagos-go/pagos/conekta/conektatest"
 	"github.com/pagos-go/pagos/fygaro/fygarotest"
 )
 
@@ -18,6 +19,8 @@ func TestQuickstart(t *testing.T) {
 		t.Fatalf("quickstart failed: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{"== Toku ==", "webhook handler verified transaction.success", "nothing missing",
+		"== Conekta card ==", "webhook handler verified order.paid", "== Conekta OXXO cash ==", "approval handler approved the payment attempt",
+		"webhook handler verified charge.paid",
 		"== Fygaro ==", "built a dynamic link for order-1001", "webhook handler verified the Fygaro hook: order-1001 paid 25.00 USD",
 		"not recorded twice",
 		"== Tpaga ==", "webhook handler received the deposit: 20000 COP", "paid 30000 COP to TSPAGOSDEMO1; the handler received it",
@@ -27,7 +30,7 @@ func TestQuickstart(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
-	for _, secret := range []string{"whesec_", "Basic ", fygarotest.DefaultAPISecret, fygarotest.DefaultHookSecret} {
+	for _, secret := range []string{"whesec_", "Basic ", fygarotest.DefaultAPISecret, fygarotest.DefaultHookSecret, conektatest.DefaultAPIKey, "quickstart-approval"} {
 		if strings.Contains(out.String(), secret) {
 			t.Errorf("a secret (%s) was printed:\n%s", secret, out.String())
 		}

@@ -1,0 +1,58 @@
+// Package conektatest is an in-process, stateful fake of the Conekta API for
+// tests and demos: customers and payment sources, card tokens, orders and
+// charges, events, webhooks and webhook keys, validated as Conekta does, with
+// a till control for what a customer does at an OXXO.
+//
+//	srv := conektatest.NewServer(t, conektatest.WithSigningKey(key)) // closed when the test ends
+//	c, _ := srv.Client()                                            // a *conekta.Client pointed at the fake
+//	h, _ := webhook.NewConektaHandler(srv.PublicKeys(), handle)      // verifies the fake's Digest
+//	wh, _ := c.Webhooks.Create(ctx, &conekta.WebhookParams{URL: hookURL})
+//	cus, _ := c.Customers.Create(ctx, &conekta.CustomerParams{..., PaymentSources: []*conekta.PaymentSourceParams{
+//		conekta.CardSourceParams(conektatest.TokenVisa)}})
+//	ord, _ := c.Orders.Create(ctx, &conekta.OrderParams{..., Charges: []*conekta.ChargeParams{conekta.ChargeDefault()}})
+//	srv.Settle(ctx)                                                  // order.paid has reached your handler
+//
+// # Cards
+//
+// TokenVisa pays; TokenDeclined and TokenInsufficientFunds are declined:
+// the order create answers 402 (conekta.ErrDeclined) and order.declined is
+// sent. Tokens.Create makes tokens from card numbers (CardVisa,
+// CardDeclined, CardInsufficientFunds). A token is used once. Card orders are
+// paid at once (order.paid, charge.paid) unless pre-authorized; cash orders
+// stay pending_payment until paid at the till.
+//
+// # Recurring cash at the till
+//
+// A customer's recurring cash reference (cash_recurrent, or oxxo_recurrent
+// with API 2.0.0) is paid with PayAtTill, which does what Conekta does: it
+// sends inbound_payment.lookup to the merchant's approval URL, then, if the
+// amount is within the approved range, inbound_payment.payment_attempt; an
+// answer that is late (2 s, WithSyncLimit), not a 200, or not an approval
+// declines the payment. Once both approve it records a paid order and sends
+// charge.paid and order.paid. The approval URL is a panel setting at Conekta,
+// not an API, so the fake has its own control: SetApprovalURL, whose
+// user:password, if any, is sent as Basic authentication. POST /payment_test
+// sends one inbound_payment request, as the sandbox's simulator does.
+// SyncCalls reports every such request.
+//
+// # Webhooks
+//
+// Events are signed as Conekta signs them: the Digest header is the base64
+// RSA PKCS #1 v1.5 SHA-256 signature of the body, with the newest active
+// webhook key. The fake serves its key's public half from /webhook_keys
+// (PublicKeys returns it parsed); POST /webhook_keys makes a new RSA-2048
+// key that signs from then on, for rotation tests. Deliveries run in the
+// background after the API answers, as Conekta's do, retried with doubling
+// waits until a 2xx or the attempts run out (WithMaxAttempts, WithSleep);
+// Settle waits for them, Deliveries reports them and Resend sends an event
+// again. Unlike Conekta, which refuses localhost webhook URLs, the fake
+// delivers to loopback, so a handler on httptest receives them.
+//
+// # Determinism
+//
+// Ids are a prefix and one counter shared by all objects ("cus_000002",
+// "ord_000004", …) unless WithIDs sets another source; WithClock sets
+// created_at and paid_at.
+// WithSigningKey avoids generating an RSA key per fake. Lists are in
+// creation order, paged by id like Conekta's.
+package conektatest

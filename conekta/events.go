@@ -1,0 +1,425 @@
+package conekta
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/pagos-go/pagos/internal/httpcore"
+)
+
+// EventsService reads the events Conekta generated and sends them again.
+type EventsService service
+
+// EventType names a Conekta event. Unknown types are kept as they arrive.
+type EventType string
+
+// Order events.
+const (
+	EventOrderCreated           EventType = "order.created"
+	EventOrderUpdated           EventType = "order.updated"
+	EventOrderPaid              EventType = "order.paid"
+	EventOrderPendingPayment    EventType = "order.pending_payment"
+	EventOrderDeclined          EventType = "order.declined"
+	EventOrderCanceled          EventType = "order.canceled"
+	EventOrderExpired           EventType = "order.expired"
+	EventOrderVoided            EventType = "order.voided"
+	EventOrderPreAuthorized     EventType = "order.pre_authorized"
+	EventOrderRefunded          EventType = "order.refunded"
+	EventOrderPartiallyRefunded EventType = "order.partially_refunded"
+	EventOrderChargedBack       EventType = "order.charged_back"
+	EventOrderFraudulent        EventType = "order.fraudulent"
+	EventOrderUnderFraudReview  EventType = "order.under_fraud_review"
+)
+
+// Charge events.
+const (
+	EventChargeCreated             EventType = "charge.created"
+	EventChargePaid                EventType = "charge.paid"
+	EventChargeDeclined            EventType = "charge.declined"
+	EventChargeCanceled            EventType = "charge.canceled"
+	EventChargePendingConfirmation EventType = "charge.pending_confirmation"
+	EventChargeExpired             EventType = "charge.expired"
+	EventChargeRefunded            EventType = "charge.refunded"
+	EventChargePreAuthorized       EventType = "charge.preauthorized"
+	EventChargeReversed            EventType = "charge.reversed" // cash only
+	EventChargeUnderFraudReview    EventType = "charge.under_fraud_review"
+	EventChargeFraudulent          EventType = "charge.fraudulent"
+	EventChargeScoreUpdated        EventType = "charge.score_updated"
+)
+
+// Synchronous inbound payment requests of recurring cash references: Conekta
+// asks the merchant's approval URL and waits up to 2 seconds for the answer.
+// Serve them with webhook.NewConektaSyncHandler.
+const (
+	// EventInboundPaymentLookup: a customer at the till asked to pay the
+	// reference; answer whether it is payable and the amount range.
+	EventInboundPaymentLookup EventType = "inbound_payment.lookup"
+	// EventInboundPaymentAttempt: the customer handed over the amount;
+	// answer whether to accept it. Settle on charge.paid, not here.
+	EventInboundPaymentAttempt EventType = "inbound_payment.payment_attempt"
+	// EventInboundPaymentReverse: the till cancelled an accepted attempt.
+	EventInboundPaymentReverse EventType = "inbound_payment.reverse"
+)
+
+// Other events.
+const (
+	EventWebhookPing     EventType = "webhook_ping"
+	EventCustomerCreated EventType = "customer.created"
+)
+
+// Object returns the kind of object the event is about: the part of the
+// type before the first dot ("order" for "order.paid").
+func (t EventType) Object() string {
+	obj, _, _ := strings.Cut(string(t), ".")
+	return obj
+}
+
+// IsInboundPayment reports whether t is one of the synchronous
+// inbound_payment.* requests.
+func (t EventType) IsInboundPayment() bool { return t.Object() == "inbound_payment" }
+
+// Event is a Conekta event, from a webhook delivery or the events API. The
+// envelope (ID, Type) is decoded strictly; the payload (data.object) is
+// decoded lazily by Order, Charge and InboundPayment, so an event whose
+// payload has a new shape is still delivered, with Raw.
+type Event struct {
+	ID            string // a 24-hex-digit id, such as "5b438f82583eb80d50b4652c"
+	Type          EventType
+	Livemode      bool
+	CreatedAt     Time
+	WebhookStatus string        // such as "successful", "pending", "not_applicable"
+	WebhookLogs   []*WebhookLog // deliveries so far, in answers of the events API
+	// Object is data.object as sent; PreviousAttributes is
+	// data.previous_attributes (what an update changed).
+	Object             json.RawMessage
+	PreviousAttributes json.RawMessage
+	Raw                json.RawMessage // the whole body as received
+}
+
+// WebhookLog is one webhook's delivery record of an event.
+type WebhookLog struct {
+	ID                     string          `json:"id"`
+	URL                    string          `json:"url"`
+	FailedAttempts         int             `json:"failed_attempts"`
+	LastAttemptedAt        Time            `json:"last_attempted_at"`
+	LastHTTPResponseStatus int             `json:"last_http_response_status"`
+	ResponseData           json.RawMessage `json:"response_data,omitempty"`
+}
+
+// ErrMalformedEvent is returned (wrapped) when a body has no readable id or
+// type.
+var ErrMalformedEvent = errors.New("conekta: malformed event")
+
+// ParseEvent decodes an event body without verifying it. Use
+// webhook.VerifyConekta for deliveries from the network.
+func ParseEvent(body []byte) (*Event, error) {
+	e := new(Event)
+	if err := e.UnmarshalJSON(body); err != nil { // directly: json.Unmarshal would scan the body once more
+		if !errors.Is(err, ErrMalformedEvent) {
+			err = fmt.Errorf("%w: %v", ErrMalformedEvent, err)
+		}
+		return nil, err
+	}
+	return e, nil
+}
+
+// UnmarshalJSON decodes the envelope strictly and keeps the whole body.
+func (e *Event) UnmarshalJSON(b []byte) error {
+	// data is read in the same pass; only a data that is not an object
+	// takes a second, lenient one.
+	type envelope struct {
+		ID            *string         `json:"id"`
+		Type          *string         `json:"type"`
+		Livemode      bool            `json:"livemode"`
+		CreatedAt     json.RawMessage `json:"created_at"`
+		WebhookStatus json.RawMessage `json:"webhook_status"`
+		WebhookLogs   json.RawMessage `json:"webhook_logs"`
+	}
+	var env struct {
+		envelope
+		Data *struct {
+			Object   json.RawMessage `json:"object"`
+			Previous json.RawMessage `json:"previous_attributes"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(b, &env); err != nil {
+		env.Data = nil
+		if err := json.Unmarshal(b, &env.envelope); err != nil {
+			return fmt.Errorf("%w: %v", ErrMalformedEvent, err)
+		}
+	}
+	if env.ID == nil || *env.ID == "" {
+		return fmt.Errorf("%w: no id", ErrMalformedEvent)
+	}
+	if env.Type == nil || *env.Type == "" {
+		return fmt.Errorf("%w: no type", ErrMalformedEvent)
+	}
+	*e = Event{ID: *env.ID, Type: EventType(*env.Type), Livemode: env.Livemode, Raw: append(json.RawMessage(nil), b...)}
+	// The rest is informative: a shape pagos does not expect leaves it empty
+	// rather than refusing an authentic event.
+	if len(env.CreatedAt) > 0 {
+		_ = e.CreatedAt.UnmarshalJSON(env.CreatedAt)
+	}
+	if len(env.WebhookStatus) > 0 {
+		_ = json.Unmarshal(env.WebhookStatus, &e.WebhookStatus)
+	}
+	if len(env.WebhookLogs) > 2 { // not [] or null
+		_ = json.Unmarshal(env.WebhookLogs, &e.WebhookLogs)
+	}
+	if env.Data != nil {
+		e.Object, e.PreviousAttributes = env.Data.Object, env.Data.Previous
+	}
+	return nil
+}
+
+// MarshalJSON writes the body as received.
+func (e *Event) MarshalJSON() ([]byte, error) {
+	if len(e.Raw) == 0 {
+		return []byte("null"), nil
+	}
+	return e.Raw, nil
+}
+
+// Decode decodes data.object into v, for payloads without an accessor.
+func (e *Event) Decode(v any) error {
+	if o := bytes.TrimSpace(e.Object); len(o) == 0 || string(o) == "null" {
+		return fmt.Errorf("conekta: event %s (%s) carries no data.object", e.ID, e.Type)
+	}
+	if err := json.Unmarshal(e.Object, v); err != nil {
+		return fmt.Errorf("conekta: event %s (%s): decoding data.object: %w", e.ID, e.Type, err)
+	}
+	return nil
+}
+
+func decodeAs[T any](e *Event, object string) (*T, error) {
+	if e.Type.Object() != object {
+		return nil, fmt.Errorf("conekta: event %s is %s, not an %s event", e.ID, e.Type, object)
+	}
+	v := new(T)
+	return v, e.Decode(v)
+}
+
+// Order returns the order of an order.* event.
+func (e *Event) Order() (*Order, error) { return decodeAs[Order](e, "order") }
+
+// Charge returns the charge of a charge.* event.
+func (e *Event) Charge() (*Charge, error) { return decodeAs[Charge](e, "charge") }
+
+// InboundPayment returns the payment of an inbound_payment.* request.
+func (e *Event) InboundPayment() (*InboundPayment, error) {
+	return decodeAs[InboundPayment](e, "inbound_payment")
+}
+
+// InboundPayment is what a till reports when a customer pays a recurring
+// cash reference. Amount is centavos: 0 in a lookup (the customer has not
+// said how much yet), the amount handed over in a payment attempt.
+type InboundPayment struct {
+	Object        string       `json:"object"` // "inbound_payment"
+	ChargeID      string       `json:"charge_id"`
+	CustomerID    string       `json:"customer_id"`
+	Amount        int64        `json:"amount"`
+	Currency      string       `json:"currency"`
+	Livemode      bool         `json:"livemode"`
+	CreatedAt     Time         `json:"created_at"`
+	PaymentMethod *CashPayment `json:"payment_method"`
+}
+
+// Reference returns the cash reference being paid, or "".
+func (p *InboundPayment) Reference() string {
+	if p.PaymentMethod == nil {
+		return ""
+	}
+	return string(p.PaymentMethod.Reference)
+}
+
+// FailureCode tells the till why a recurring cash payment is declined
+// (Conekta's "códigos de rechazo"). Conekta sends it as a two-digit string.
+type FailureCode string
+
+// Failure codes of Conekta's recurring cash guide.
+const (
+	FailureReferenceNotFound    FailureCode = "01" // Referencia no encontrada
+	FailureInvalidAmount        FailureCode = "02" // Cantidad inválida
+	FailureReferenceExpired     FailureCode = "03" // Referencia expirada
+	FailureNoDebt               FailureCode = "10" // Referencia sin deuda
+	FailureReferenceInactive    FailureCode = "13" // Referencia inactiva
+	FailureReferenceCanceled    FailureCode = "14" // Referencia cancelada
+	FailureUserBlocked          FailureCode = "15" // Usuario bloqueado
+	FailureAmountNotAllowed     FailureCode = "16" // Cantidad no permitida
+	FailureOutsideHours         FailureCode = "18" // Comercio fuera de horario
+	FailureNotAuthorized        FailureCode = "19" // No autorizado
+	FailureAmountOutOfRange     FailureCode = "35" // Monto fuera del rango permitido
+	FailureReferenceAlreadyPaid FailureCode = "36" // Referencia ya pagada
+)
+
+// Meaning returns what the code tells the till, in English, or "" for a
+// code outside Conekta's table.
+func (c FailureCode) Meaning() string {
+	switch c {
+	case FailureReferenceNotFound:
+		return "reference not found"
+	case FailureInvalidAmount:
+		return "invalid amount"
+	case FailureReferenceExpired:
+		return "reference expired"
+	case FailureNoDebt:
+		return "reference without debt"
+	case FailureReferenceInactive:
+		return "reference inactive"
+	case FailureReferenceCanceled:
+		return "reference cancelled"
+	case FailureUserBlocked:
+		return "user blocked"
+	case FailureAmountNotAllowed:
+		return "amount not allowed"
+	case FailureOutsideHours:
+		return "merchant outside business hours"
+	case FailureNotAuthorized:
+		return "not authorised"
+	case FailureAmountOutOfRange:
+		return "amount outside the permitted range"
+	case FailureReferenceAlreadyPaid:
+		return "reference already paid"
+	}
+	return ""
+}
+
+// Known reports whether c is in Conekta's table.
+func (c FailureCode) Known() bool { return c.Meaning() != "" }
+
+// String returns the code and its meaning, such as "15 (user blocked)".
+func (c FailureCode) String() string {
+	if m := c.Meaning(); m != "" {
+		return string(c) + " (" + m + ")"
+	}
+	return string(c)
+}
+
+// InboundAnswer is the merchant's answer to an inbound_payment.lookup or
+// .payment_attempt: {"payable":true,"min_amount":…,"max_amount":…},
+// {"payable":true} or {"payable":false,"failure_code":"15"}. Build it with
+// ApproveLookup, ApprovePayment or Decline.
+type InboundAnswer struct {
+	Payable bool
+	// MinAmount and MaxAmount bound, in centavos, what the customer may pay:
+	// set on an approved lookup only.
+	MinAmount, MaxAmount int64
+	// FailureCode says why a payment is declined.
+	FailureCode FailureCode
+}
+
+// ApproveLookup makes a lookup payable for min to max centavos.
+func ApproveLookup(minAmount, maxAmount int64) InboundAnswer {
+	return InboundAnswer{Payable: true, MinAmount: minAmount, MaxAmount: maxAmount}
+}
+
+// ApprovePayment accepts a payment attempt.
+func ApprovePayment() InboundAnswer { return InboundAnswer{Payable: true} }
+
+// Decline refuses a lookup or a payment attempt with code.
+func Decline(code FailureCode) InboundAnswer { return InboundAnswer{FailureCode: code} }
+
+// Check reports what is wrong with a as the answer to a request of type t:
+// an approved lookup needs 0 < MinAmount <= MaxAmount, an approved attempt
+// carries no range, a decline needs a two-digit FailureCode.
+func (a InboundAnswer) Check(t EventType) error {
+	switch {
+	case !a.Payable && !isTwoDigits(string(a.FailureCode)):
+		return fmt.Errorf("conekta: a decline needs a two-digit failure code such as %q, not %q", FailureNotAuthorized, a.FailureCode)
+	case !a.Payable:
+		return nil
+	case a.FailureCode != "":
+		return errors.New("conekta: an approval carries no failure code")
+	case t == EventInboundPaymentLookup && (a.MinAmount <= 0 || a.MaxAmount < a.MinAmount):
+		return fmt.Errorf("conekta: an approved lookup needs 0 < MinAmount <= MaxAmount (centavos), not %d..%d", a.MinAmount, a.MaxAmount)
+	case t != EventInboundPaymentLookup && (a.MinAmount != 0 || a.MaxAmount != 0):
+		return errors.New("conekta: only a lookup's approval carries an amount range")
+	}
+	return nil
+}
+
+func isTwoDigits(s string) bool {
+	return len(s) == 2 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9'
+}
+
+// MarshalJSON writes the answer in the shape of Conekta's guide.
+func (a InboundAnswer) MarshalJSON() ([]byte, error) {
+	switch {
+	case !a.Payable:
+		return []byte(`{"payable":false,"failure_code":"` + string(a.FailureCode) + `"}`), nil
+	case a.MinAmount != 0 || a.MaxAmount != 0:
+		b := append(make([]byte, 0, 64), `{"payable":true,"min_amount":`...)
+		b = strconv.AppendInt(b, a.MinAmount, 10)
+		b = append(b, `,"max_amount":`...)
+		b = strconv.AppendInt(b, a.MaxAmount, 10)
+		return append(b, '}'), nil
+	}
+	return []byte(`{"payable":true}`), nil
+}
+
+// UnmarshalJSON reads an answer, as the conektatest fake does.
+func (a *InboundAnswer) UnmarshalJSON(b []byte) error {
+	var v struct {
+		Payable     *bool       `json:"payable"`
+		MinAmount   int64       `json:"min_amount"`
+		MaxAmount   int64       `json:"max_amount"`
+		FailureCode FailureCode `json:"failure_code"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	if v.Payable == nil {
+		return errors.New("conekta: answer has no payable field")
+	}
+	*a = InboundAnswer{Payable: *v.Payable, MinAmount: v.MinAmount, MaxAmount: v.MaxAmount, FailureCode: v.FailureCode}
+	return nil
+}
+
+// Get fetches an event (GET /events/{id}): use it to confirm a delivery
+// against the API.
+func (s *EventsService) Get(ctx context.Context, id string, opts ...RequestOption) (*Event, error) {
+	if err := httpcore.CheckID(provider, "event", id); err != nil {
+		return nil, err
+	}
+	out := new(Event)
+	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/events/" + url.PathEscape(id)}, out, opts)
+}
+
+// List fetches one page of events, newest first (GET /events).
+func (s *EventsService) List(ctx context.Context, p *ListParams, opts ...RequestOption) (*List[*Event], error) {
+	q, err := p.query(url.Values{})
+	if err != nil {
+		return nil, err
+	}
+	out := new(List[*Event])
+	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/events", Query: q}, out, opts)
+}
+
+// All iterates over every event.
+func (s *EventsService) All(ctx context.Context, p *ListParams, opts ...RequestOption) iter.Seq2[*Event, error] {
+	return allPages(ctx, func(e *Event) string { return e.ID }, func(ctx context.Context, cursor string) (*List[*Event], error) {
+		return s.List(ctx, p.after(cursor), opts...)
+	})
+}
+
+// Resend sends an event again to the given webhooks (POST
+// /events/{id}/resend) and returns the delivery record.
+func (s *EventsService) Resend(ctx context.Context, id string, webhookIDs []string, opts ...RequestOption) (*WebhookLog, error) {
+	if err := httpcore.CheckID(provider, "event", id); err != nil {
+		return nil, err
+	}
+	if len(webhookIDs) == 0 {
+		return nil, httpcore.Invalid(provider, "webhookIDs", "is empty; name the webhooks to send the event to")
+	}
+	out := new(WebhookLog)
+	body := map[string][]string{"webhooks_ids": webhookIDs}
+	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: "/events/" + url.PathEscape(id) + "/resend", Body: body}, out, opts)
+}

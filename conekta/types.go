@@ -1,0 +1,294 @@
+package conekta
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pagos-go/pagos/internal/httpcore"
+)
+
+const provider = "conekta"
+
+// Time is a Conekta timestamp: Unix seconds on the wire. 0 and null decode
+// to the zero Time (Conekta sends expires_at 0 for "never"); a numeric string
+// is accepted too, as spei_recurrent sources send one.
+type Time struct {
+	time.Time
+}
+
+// Unix returns t as a Time.
+func Unix(sec int64) Time {
+	if sec == 0 {
+		return Time{}
+	}
+	return Time{time.Unix(sec, 0).UTC()}
+}
+
+// TimeOf returns t truncated to the second, as Conekta keeps it.
+func TimeOf(t time.Time) Time {
+	if t.IsZero() {
+		return Time{}
+	}
+	return Time{t.Truncate(time.Second).UTC()}
+}
+
+// UnmarshalJSON reads Unix seconds as a number or a string.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	digits := bytes.Trim(b, `"`)
+	if string(digits) == "null" || len(digits) == 0 {
+		*t = Time{}
+		return nil
+	}
+	// Parsed by hand: this runs for every object of every event, and
+	// strconv would need a string copy.
+	var n int64
+	neg := digits[0] == '-'
+	if neg {
+		digits = digits[1:]
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' || n > (1<<62)/10 {
+			return fmt.Errorf("conekta: timestamp %q is not Unix seconds", truncate(string(b)))
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if len(digits) == 0 {
+		return fmt.Errorf("conekta: timestamp %q is not Unix seconds", truncate(string(b)))
+	}
+	if neg {
+		n = -n
+	}
+	*t = Unix(n)
+	return nil
+}
+
+// MarshalJSON writes Unix seconds; the zero Time is 0.
+func (t Time) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("0"), nil
+	}
+	return strconv.AppendInt(nil, t.Unix(), 10), nil
+}
+
+// Text is a value Conekta sends sometimes as a string and sometimes as a
+// number, such as a cash reference (10001140326893401915, too large for any
+// integer type) or an authorization code. It keeps the text either way.
+type Text string
+
+// UnmarshalJSON accepts a string or a number.
+func (t *Text) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*t = ""
+		return nil
+	}
+	if len(b) >= 2 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		*t = Text(b[1 : len(b)-1]) // no escapes: the text is as sent
+		return nil
+	}
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*t = Text(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("conekta: expected a string or a number")
+	}
+	*t = Text(n)
+	return nil
+}
+
+// Metadata is free data you attach to a customer or order. On orders Conekta
+// allows at most 100 keys with scalar values: strings of at most 249
+// characters, integers (int, int64, json.Number) and booleans. Decoded
+// numbers are json.Number, so no value loses digits.
+type Metadata map[string]any
+
+// UnmarshalJSON keeps numbers exact as json.Number.
+func (m *Metadata) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*m = nil
+		return nil
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var v map[string]any
+	if err := d.Decode(&v); err != nil {
+		return fmt.Errorf("conekta: metadata must be an object: %w", err)
+	}
+	*m = v
+	return nil
+}
+
+const (
+	maxMetadataKeys  = 100
+	maxMetadataValue = 249
+)
+
+func (m Metadata) check(field string) error {
+	if len(m) > maxMetadataKeys {
+		return httpcore.Invalid(provider, field, "has %d keys; Conekta allows at most %d", len(m), maxMetadataKeys)
+	}
+	for k, v := range m {
+		if strings.TrimSpace(k) == "" {
+			return httpcore.Invalid(provider, field, "has an empty key")
+		}
+		switch v := v.(type) {
+		case string:
+			if n := utf8.RuneCountInString(v); n > maxMetadataValue {
+				return httpcore.Invalid(provider, field, "value of %q has %d characters; Conekta allows at most %d", k, n, maxMetadataValue)
+			}
+		case bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, json.Number:
+		default:
+			return httpcore.Invalid(provider, field, "value of %q is a %T; Conekta takes only strings, integers and booleans (no objects or lists)", k, v)
+		}
+	}
+	return nil
+}
+
+// List is one page of a Conekta list: {"object":"list","has_more":…,"data":[…]}.
+// Some event payloads carry a bare array instead, which decodes too.
+type List[T any] struct {
+	HasMore bool
+	Data    []T
+	// Total is sent by API 2.0.0 only.
+	Total int
+}
+
+// UnmarshalJSON accepts a list object or a bare array.
+func (l *List[T]) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '[' {
+		return json.Unmarshal(b, &l.Data)
+	}
+	var v struct {
+		HasMore bool `json:"has_more"`
+		Data    []T  `json:"data"`
+		Total   int  `json:"total"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	l.HasMore, l.Data, l.Total = v.HasMore, v.Data, v.Total
+	return nil
+}
+
+// MarshalJSON writes the list object.
+func (l List[T]) MarshalJSON() ([]byte, error) {
+	data := l.Data
+	if data == nil {
+		data = []T{}
+	}
+	return json.Marshal(struct {
+		Object  string `json:"object"`
+		HasMore bool   `json:"has_more"`
+		Data    []T    `json:"data"`
+	}{"list", l.HasMore, data})
+}
+
+// ListParams pages through a list. Conekta pages by object id: Next asks for
+// the objects after that id, Previous for those before it. All sets Next
+// itself; pagos never follows the next_page_url Conekta sends.
+type ListParams struct {
+	Limit    int    // 1 to 250 per page; 0 leaves Conekta's default (20)
+	Search   string // Conekta's general search, such as an email or reference
+	Next     string // an object id: the page after it
+	Previous string // an object id: the page before it
+}
+
+// MaxLimit is the largest page Conekta serves.
+const MaxLimit = 250
+
+func (p *ListParams) query(q url.Values) (url.Values, error) {
+	if p == nil {
+		return q, nil
+	}
+	if p.Limit < 0 || p.Limit > MaxLimit {
+		return nil, httpcore.Invalid(provider, "ListParams.Limit", "is %d; give 1 to %d, or 0 for Conekta's default of 20", p.Limit, MaxLimit)
+	}
+	if p.Next != "" && p.Previous != "" {
+		return nil, httpcore.Invalid(provider, "ListParams", "sets both Next and Previous; page one way at a time")
+	}
+	if p.Limit > 0 {
+		q.Set("limit", strconv.Itoa(p.Limit))
+	}
+	for k, v := range map[string]string{"search": p.Search, "next": p.Next, "previous": p.Previous} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q, nil
+}
+
+// after returns a copy of p positioned after the object id cursor; the
+// caller's p is not modified.
+func (p *ListParams) after(cursor string) *ListParams {
+	var lp ListParams
+	if p != nil {
+		lp = *p
+	}
+	if cursor != "" {
+		lp.Next, lp.Previous = cursor, ""
+	}
+	return &lp
+}
+
+// allPages walks a list by the id of each page's last object, for as long
+// as Conekta says has_more.
+func allPages[T any](ctx context.Context, id func(T) string, page func(ctx context.Context, cursor string) (*List[T], error)) iter.Seq2[T, error] {
+	return httpcore.Pages(ctx, func(ctx context.Context, cursor string) ([]T, string, error) {
+		l, err := page(ctx, cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		next := ""
+		if l.HasMore && len(l.Data) > 0 {
+			if next = id(l.Data[len(l.Data)-1]); next == "" {
+				return nil, "", fmt.Errorf("conekta: a list page says has_more but its last object has no id to page from")
+			}
+		}
+		return l.Data, next, nil
+	})
+}
+
+// Bool returns a pointer to v, for optional fields of params.
+func Bool(v bool) *bool { return &v }
+
+// sendsNothing reports whether params would encode to an empty JSON object,
+// which makes an update a no-op the caller surely did not mean.
+func sendsNothing(params any) bool {
+	b, err := json.Marshal(params)
+	return err == nil && string(b) == "{}"
+}
+
+func checkEmail(field, v string) error {
+	if v != "" && !httpcore.LooksLikeEmail(v) {
+		return httpcore.Invalid(provider, field, "%q is not an email address such as ana@example.com", v)
+	}
+	return nil
+}
+
+func checkURL(field, v string) error {
+	if u, err := url.Parse(v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return httpcore.Invalid(provider, field, "must be an absolute https URL such as https://example.com/webhooks/conekta")
+	}
+	return nil
+}
+
+func truncate(s string) string {
+	if len(s) > 24 {
+		return s[:24] + "…"
+	}
+	return s
+}
