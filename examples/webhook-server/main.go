@@ -12,6 +12,8 @@
 // Routes:
 //
 //	POST /webhooks/toku          Toku events            TOKU_WEBHOOK_SECRET
+//	POST /webhooks/conekta       Conekta events         CONEKTA_WEBHOOK_PUBLIC_KEY (PEM text or file)
+//	POST /webhooks/conekta/sync  Conekta approvals      the same key; CONEKTA_SYNC_FAILURE_CODE, CONEKTA_SYNC_BOOK
 //	POST /webhooks/fygaro        Fygaro hooks           FYGARO_KEY_ID, FYGARO_SECRET
 //	POST /webhooks/tpaga         Tpaga deposits         TPAGA_NOTIFY_AUTHORIZATION
 //	GET  /healthz                liveness

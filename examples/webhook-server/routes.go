@@ -39,6 +39,7 @@ func mountProviders(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common 
 	var routes []route
 	for _, mount := range []func(*http.ServeMux, lookupEnv, *slog.Logger, []webhook.Option) ([]route, error){
 		mountToku,
+		mountConekta,
 		mountFygaro,
 		mountTpaga,
 	} {
