@@ -10,6 +10,16 @@
 //	})
 //	mux.Handle("POST /webhooks/toku", h)
 //
+// # Mounting
+//
+// Every handler is an http.Handler: mount it on http.ServeMux with a Go 1.22
+// method pattern (Example_serveMux), behind middleware (Example_middleware)
+// or under a path prefix with http.StripPrefix (Example_pathPrefix). Other
+// routers take it through their adapter: chi's r.Method("POST", path, h),
+// echo's echo.WrapHandler(h), gin's gin.WrapH(h). Mount it before any
+// middleware that reads or rewrites the body: signatures cover the raw
+// bytes. examples/webhook-server serves all four providers from one process.
+//
 // # What a handler does
 //
 // A handler accepts POST only (405 otherwise) and bodies up to 1 MiB (413).
