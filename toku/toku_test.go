@@ -3,9 +3,7 @@ package toku
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -27,14 +25,8 @@ func withNoWait() Option {
 // not register fail the test.
 func setup(t *testing.T, opts ...Option) (*Client, *http.ServeMux) {
 	t.Helper()
-	mux := http.NewServeMux()
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		t.Errorf("unexpected request %s %s", r.Method, r.URL)
-		http.Error(w, "unexpected", http.StatusTeapot)
-	})
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	c, err := NewClient(testAPIKey, append([]Option{WithBaseURL(srv.URL), withNoWait()}, opts...)...)
+	mux, url := testutil.Mux(t)
+	c, err := NewClient(testAPIKey, append([]Option{WithBaseURL(url), withNoWait()}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,39 +36,10 @@ func setup(t *testing.T, opts ...Option) (*Client, *http.ServeMux) {
 // wire checks what a request carried. body "" means no body.
 func wire(t *testing.T, r *http.Request, method, query, body string) {
 	t.Helper()
-	if r.Method != method {
-		t.Errorf("method = %s, want %s", r.Method, method)
-	}
-	if r.URL.RawQuery != query {
-		t.Errorf("query = %q, want %q", r.URL.RawQuery, query)
-	}
-	if got := r.Header.Get("X-Api-Key"); got != testAPIKey {
-		t.Errorf("x-api-key = %q", got)
-	}
-	if got := r.Header.Get("Accept"); got != "application/json" {
-		t.Errorf("Accept = %q", got)
-	}
-	if ua := r.Header.Get("User-Agent"); !strings.HasPrefix(ua, "pagos-go/") || !strings.Contains(ua, "toku") {
-		t.Errorf("User-Agent = %q", ua)
-	}
-	b, _ := io.ReadAll(r.Body)
-	if body == "" {
-		if len(b) != 0 {
-			t.Errorf("unexpected body %s", b)
-		}
-		return
-	}
-	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
-		t.Errorf("Content-Type = %q", ct)
-	}
-	testutil.JSONEqual(t, b, body)
+	testutil.Wire(t, r, method, query, map[string]string{"X-Api-Key": testAPIKey, "Accept": "application/json"}, "toku", body)
 }
 
-func respond(w http.ResponseWriter, status int, body string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	io.WriteString(w, body)
-}
+func respond(w http.ResponseWriter, status int, body string) { testutil.Respond(w, status, body) }
 
 func TestNewClientValidates(t *testing.T) {
 	t.Parallel()

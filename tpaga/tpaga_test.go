@@ -3,9 +3,7 @@ package tpaga
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -30,14 +28,8 @@ func withNoWait() Option {
 // Requests to paths the test did not register fail the test.
 func setup(t *testing.T, opts ...Option) (*Client, *EfectySimulator, *http.ServeMux) {
 	t.Helper()
-	mux := http.NewServeMux()
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		t.Errorf("unexpected request %s %s", r.Method, r.URL)
-		http.Error(w, "unexpected", http.StatusTeapot)
-	})
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	opts = append([]Option{WithBaseURL(srv.URL), withNoWait()}, opts...)
+	mux, url := testutil.Mux(t)
+	opts = append([]Option{WithBaseURL(url), withNoWait()}, opts...)
 	c, err := NewClient(testToken, opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -52,59 +44,19 @@ func setup(t *testing.T, opts ...Option) (*Client, *EfectySimulator, *http.Serve
 // wire checks what a cash-in request carried. body "" means no body.
 func wire(t *testing.T, r *http.Request, method, query, body string) {
 	t.Helper()
-	if got := r.Header.Get("Authorization"); got != "Basic "+testToken {
-		t.Errorf("Authorization = %q, want the token exactly as issued after Basic", got)
-	}
-	if r.Header.Get("X-Api-Key") != "" {
-		t.Error("the cash-in API got an x-api-key")
-	}
-	wireCommon(t, r, method, query, body)
+	// The token goes out exactly as issued, after "Basic ".
+	testutil.Wire(t, r, method, query, map[string]string{
+		"Authorization": "Basic " + testToken, "X-Api-Key": "", "Accept": "application/json"}, "tpaga", body)
 }
 
 // wireEfecty checks what a simulator request carried.
 func wireEfecty(t *testing.T, r *http.Request, method, body string) {
 	t.Helper()
-	if got := r.Header.Get("X-Api-Key"); got != EfectyStagingAPIKey {
-		t.Errorf("x-api-key = %q", got)
-	}
-	if r.Header.Get("Authorization") != "" {
-		t.Error("the simulator got an Authorization header")
-	}
-	wireCommon(t, r, method, "", body)
+	testutil.Wire(t, r, method, "", map[string]string{
+		"X-Api-Key": EfectyStagingAPIKey, "Authorization": "", "Accept": "application/json"}, "tpaga", body)
 }
 
-func wireCommon(t *testing.T, r *http.Request, method, query, body string) {
-	t.Helper()
-	if r.Method != method {
-		t.Errorf("method = %s, want %s", r.Method, method)
-	}
-	if r.URL.RawQuery != query {
-		t.Errorf("query = %q, want %q", r.URL.RawQuery, query)
-	}
-	if got := r.Header.Get("Accept"); got != "application/json" {
-		t.Errorf("Accept = %q", got)
-	}
-	if ua := r.Header.Get("User-Agent"); !strings.HasPrefix(ua, "pagos-go/") || !strings.Contains(ua, "tpaga") {
-		t.Errorf("User-Agent = %q", ua)
-	}
-	b, _ := io.ReadAll(r.Body)
-	if body == "" {
-		if len(b) != 0 {
-			t.Errorf("unexpected body %s", b)
-		}
-		return
-	}
-	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
-		t.Errorf("Content-Type = %q", ct)
-	}
-	testutil.JSONEqual(t, b, body)
-}
-
-func respond(w http.ResponseWriter, status int, body string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	io.WriteString(w, body)
-}
+func respond(w http.ResponseWriter, status int, body string) { testutil.Respond(w, status, body) }
 
 func TestNewClientValidates(t *testing.T) {
 	t.Parallel()

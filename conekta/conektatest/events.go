@@ -7,12 +7,11 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/pagos-go/pagos/conekta"
+	"github.com/pagos-go/pagos/internal/fake"
 	"github.com/pagos-go/pagos/webhook"
 )
 
@@ -113,18 +112,7 @@ func (s *Server) Settle(ctx context.Context) error {
 // deliver posts one event to one webhook, retrying with doubling waits.
 func (s *Server) deliver(ctx context.Context, wh conekta.Webhook, ev *conekta.Event, raw []byte) Delivery {
 	d := Delivery{EventID: ev.ID, EventType: ev.Type, WebhookID: wh.ID, URL: wh.URL}
-	wait := time.Second
-	for d.Attempts = 1; ; d.Attempts++ {
-		d.StatusCode, d.Err = s.post(ctx, wh.URL, raw)
-		if d.Err == nil || d.Attempts >= s.maxAttempts {
-			break
-		}
-		if err := s.sleep(ctx, wait); err != nil {
-			d.Err = err
-			break
-		}
-		wait *= 2
-	}
+	d.Attempts, d.StatusCode, d.Err = fake.Retry(ctx, s.maxAttempts, s.sleep, func() (int, error) { return s.post(ctx, wh.URL, raw) })
 	log := &conekta.WebhookLog{ID: wh.ID, URL: wh.URL, FailedAttempts: d.Attempts, LastAttemptedAt: conekta.TimeOf(s.now()),
 		LastHTTPResponseStatus: d.StatusCode, ResponseData: json.RawMessage("{}")}
 	if d.Err == nil {
@@ -164,16 +152,7 @@ func (s *Server) post(ctx context.Context, url string, raw []byte) (int, error) 
 	if err != nil {
 		return 0, err
 	}
-	resp, err := s.hc.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return resp.StatusCode, fmt.Errorf("conektatest: %s answered %d", url, resp.StatusCode)
-	}
-	return resp.StatusCode, nil
+	return fake.Send(s.hc, req, fake.Any2xx)
 }
 
 // Deliveries returns every webhook delivery so far, oldest first. Call

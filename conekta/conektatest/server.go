@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/pagos-go/pagos/conekta"
+	"github.com/pagos-go/pagos/internal/fake"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -193,16 +194,8 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		logs:        map[string][]*conekta.WebhookLog{},
 		webhooks:    map[string]*conekta.Webhook{},
 		keys:        map[string]*signingKey{},
-		hc: &http.Client{Timeout: 10 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-	}
-	var n int
-	var nmu sync.Mutex
-	s.newID = func(prefix string) string {
-		nmu.Lock()
-		defer nmu.Unlock()
-		n++
-		return fmt.Sprintf("%s%06d", prefix, n)
+		hc:          fake.HTTPClient(),
+		newID:       fake.IDs(),
 	}
 	for _, o := range opts {
 		o(s)
@@ -375,10 +368,10 @@ func legacy(r *http.Request) bool { return r.Context().Value(versionKey{}) == co
 
 // --- wire helpers -----------------------------------------------------------
 
+// writeJSON answers as Conekta does, with its charset.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	fake.WriteJSON(w, status, v)
 }
 
 // apiError is Conekta's error body.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,6 +17,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/pagos-go/pagos/fygaro"
+	"github.com/pagos-go/pagos/internal/fake"
 	"github.com/pagos-go/pagos/internal/httpcore"
 	"github.com/pagos-go/pagos/webhook"
 )
@@ -149,16 +149,8 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		HookKeyID: DefaultHookKeyID, HookSecret: DefaultHookSecret,
 		now:   time.Now,
 		sleep: httpcore.Sleep,
-		hc: &http.Client{Timeout: 10 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-	}
-	var n int
-	var nmu sync.Mutex
-	s.newID = func(prefix string) string {
-		nmu.Lock()
-		defer nmu.Unlock()
-		n++
-		return fmt.Sprintf("%s%06d", prefix, n)
+		hc:    fake.HTTPClient(),
+		newID: fake.IDs(),
 	}
 	for _, o := range opts {
 		o(s)
@@ -387,7 +379,7 @@ func (s *Server) Pay(ctx context.Context, link string, client *fygaro.ClientData
 // payPage pays the link it is posted to, with the payer's form fields.
 func (s *Server) payPage(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		fake.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
 	var client *fygaro.ClientData
@@ -396,26 +388,20 @@ func (s *Server) payPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := s.Pay(r.Context(), s.URL+r.URL.RequestURI(), client)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		fake.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"reference": p.Reference})
+	fake.WriteJSON(w, http.StatusOK, map[string]string{"reference": p.Reference})
 }
 
 // openPage shows what the checkout page would for the link.
 func (s *Server) openPage(w http.ResponseWriter, r *http.Request) {
 	co, err := s.Open(s.URL + r.URL.RequestURI())
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		fake.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, co)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	fake.WriteJSON(w, http.StatusOK, co)
 }
 
 // hookBody returns the hook's body for p, with its JWT signed by the hook
@@ -494,18 +480,7 @@ func (s *Server) deliver(ctx context.Context, p *Payment) (*Delivery, error) {
 	if err != nil {
 		return nil, err
 	}
-	wait := time.Second
-	for d.Attempts = 1; ; d.Attempts++ {
-		d.StatusCode, d.Err = s.post(ctx, target, body)
-		if d.Err == nil || d.Attempts >= MaxAttempts || ctx.Err() != nil {
-			break
-		}
-		if err := s.sleep(ctx, wait); err != nil {
-			d.Err = err
-			break
-		}
-		wait *= 2
-	}
+	d.Attempts, d.StatusCode, d.Err = fake.Retry(ctx, MaxAttempts, s.sleep, func() (int, error) { return s.post(ctx, target, body) })
 	if d.Err != nil && d.Attempts >= MaxAttempts {
 		d.Suspended = true
 		s.mu.Lock()
@@ -537,16 +512,7 @@ func (s *Server) post(ctx context.Context, target string, body []byte) (int, err
 		req.Header.Set(webhook.FygaroSignatureHeader, sig)
 		req.Header.Set(webhook.FygaroKeyIDHeader, s.HookKeyID)
 	}
-	resp, err := s.hc.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return resp.StatusCode, fmt.Errorf("fygarotest: the hook URL answered %d; Fygaro counts only 200", resp.StatusCode)
-	}
-	return resp.StatusCode, nil
+	return fake.Send(s.hc, req, fake.Only200) // Fygaro counts only 200
 }
 
 // Resend posts a payment's hook again, freshly signed: the duplicate a

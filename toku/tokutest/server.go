@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pagos-go/pagos/internal/fake"
 	"github.com/pagos-go/pagos/internal/httpcore"
 	"github.com/pagos-go/pagos/toku"
 	"github.com/pagos-go/pagos/webhook"
@@ -128,18 +129,10 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		invoices:    map[string]*toku.Invoice{},
 		endpoints:   map[string]*endpoint{},
 		events:      map[string]*sentEvent{},
-		hc: &http.Client{Timeout: 10 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		hc:          fake.HTTPClient(),
+		newID:       fake.IDs(),
+		sleep:       httpcore.Sleep,
 	}
-	var n int
-	var nmu sync.Mutex
-	s.newID = func(prefix string) string {
-		nmu.Lock()
-		defer nmu.Unlock()
-		n++
-		return fmt.Sprintf("%s%06d", prefix, n)
-	}
-	s.sleep = httpcore.Sleep
 	for _, o := range opts {
 		o(s)
 	}
@@ -196,14 +189,8 @@ func (s *Server) auth(next http.Handler) http.Handler {
 
 // --- wire helpers -----------------------------------------------------------
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
 func writeError(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+	fake.WriteJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
 }
 
 type detail struct {
@@ -213,7 +200,7 @@ type detail struct {
 }
 
 func write422(w http.ResponseWriter, details ...detail) {
-	writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": map[string]any{"code": "TK30000", "details": details}})
+	fake.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": map[string]any{"code": "TK30000", "details": details}})
 }
 
 func missing(field string) detail {
@@ -244,7 +231,7 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, ids []string, obje
 	for _, id := range ids {
 		items = append(items, objects[id])
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+	fake.WriteJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
 }
 
 // page slices ids by the page_size and cursor (an offset) of the request.
@@ -303,7 +290,7 @@ func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request) {
 	s.customers[c.ID] = c
 	s.customerIDs = append(s.customerIDs, c.ID)
 	s.mu.Unlock()
-	writeJSON(w, http.StatusCreated, c)
+	fake.WriteJSON(w, http.StatusCreated, c)
 }
 
 func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) {
@@ -314,7 +301,7 @@ func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "TK40401", "Customer no encontrado")
 		return
 	}
-	writeJSON(w, http.StatusOK, c)
+	fake.WriteJSON(w, http.StatusOK, c)
 }
 
 func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request) {
@@ -348,7 +335,7 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 	if p.Metadata != nil {
 		c.Metadata = p.Metadata
 	}
-	writeJSON(w, http.StatusOK, c)
+	fake.WriteJSON(w, http.StatusOK, c)
 }
 
 func (s *Server) deleteCustomer(w http.ResponseWriter, r *http.Request) {
@@ -361,7 +348,7 @@ func (s *Server) deleteCustomer(w http.ResponseWriter, r *http.Request) {
 	}
 	delete(s.customers, id)
 	s.customerIDs = remove(s.customerIDs, id)
-	writeJSON(w, http.StatusOK, map[string]any{"id": id, "deleted": true})
+	fake.WriteJSON(w, http.StatusOK, map[string]any{"id": id, "deleted": true})
 }
 
 func remove(ids []string, id string) []string {
@@ -419,7 +406,7 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 	}
 	s.invoices[inv.ID] = inv
 	s.invoiceIDs = append(s.invoiceIDs, inv.ID)
-	writeJSON(w, http.StatusCreated, inv)
+	fake.WriteJSON(w, http.StatusCreated, inv)
 }
 
 func (s *Server) invoice(w http.ResponseWriter, r *http.Request) (*toku.Invoice, bool) {
@@ -434,7 +421,7 @@ func (s *Server) getInvoice(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if inv, ok := s.invoice(w, r); ok {
-		writeJSON(w, http.StatusOK, inv)
+		fake.WriteJSON(w, http.StatusOK, inv)
 	}
 }
 
@@ -479,7 +466,7 @@ func (s *Server) updateInvoice(w http.ResponseWriter, r *http.Request) {
 	if p.Metadata != nil {
 		inv.Metadata = p.Metadata
 	}
-	writeJSON(w, http.StatusOK, inv)
+	fake.WriteJSON(w, http.StatusOK, inv)
 }
 
 func (s *Server) voidInvoice(w http.ResponseWriter, r *http.Request) {
@@ -487,7 +474,7 @@ func (s *Server) voidInvoice(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	if inv, ok := s.invoice(w, r); ok {
 		inv.IsVoid = true
-		writeJSON(w, http.StatusOK, inv)
+		fake.WriteJSON(w, http.StatusOK, inv)
 	}
 }
 
@@ -497,7 +484,7 @@ func (s *Server) deleteInvoice(w http.ResponseWriter, r *http.Request) {
 	if inv, ok := s.invoice(w, r); ok {
 		delete(s.invoices, inv.ID)
 		s.invoiceIDs = remove(s.invoiceIDs, inv.ID)
-		writeJSON(w, http.StatusOK, map[string]any{"id": inv.ID, "deleted": true})
+		fake.WriteJSON(w, http.StatusOK, map[string]any{"id": inv.ID, "deleted": true})
 	}
 }
 
@@ -535,7 +522,7 @@ func (s *Server) createEndpoint(w http.ResponseWriter, r *http.Request) {
 	s.endpoints[e.ID] = e
 	s.endpointIDs = append(s.endpointIDs, e.ID)
 	s.mu.Unlock()
-	writeJSON(w, http.StatusCreated, endpointJSON(e))
+	fake.WriteJSON(w, http.StatusCreated, endpointJSON(e))
 }
 
 func (s *Server) getEndpoint(w http.ResponseWriter, r *http.Request) {
@@ -546,7 +533,7 @@ func (s *Server) getEndpoint(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "TK40403", "Webhook endpoint no encontrado")
 		return
 	}
-	writeJSON(w, http.StatusOK, endpointJSON(e))
+	fake.WriteJSON(w, http.StatusOK, endpointJSON(e))
 }
 
 func (s *Server) listEndpoints(w http.ResponseWriter, r *http.Request) {
@@ -556,7 +543,7 @@ func (s *Server) listEndpoints(w http.ResponseWriter, r *http.Request) {
 	for _, id := range s.endpointIDs {
 		items = append(items, endpointJSON(s.endpoints[id]))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": nil})
+	fake.WriteJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": nil})
 }
 
 func (s *Server) updateEndpoint(w http.ResponseWriter, r *http.Request) {
@@ -580,7 +567,7 @@ func (s *Server) updateEndpoint(w http.ResponseWriter, r *http.Request) {
 	if p.Status != "" {
 		e.Status = p.Status
 	}
-	writeJSON(w, http.StatusOK, endpointJSON(e))
+	fake.WriteJSON(w, http.StatusOK, endpointJSON(e))
 }
 
 // --- payments ---------------------------------------------------------------
@@ -596,7 +583,7 @@ func (s *Server) listPayments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if st := q.Get("status"); st != "" && st != string(toku.TransactionSuccess) {
-		writeJSON(w, http.StatusOK, map[string]any{"items": []any{}})
+		fake.WriteJSON(w, http.StatusOK, map[string]any{"items": []any{}})
 		return
 	}
 	s.mu.Lock()
@@ -610,7 +597,7 @@ func (s *Server) listPayments(w http.ResponseWriter, r *http.Request) {
 	}
 	from := min((pageNo-1)*size, len(items))
 	to := min(from+size, len(items))
-	writeJSON(w, http.StatusOK, map[string]any{"items": append([]json.RawMessage{}, items[from:to]...), "page": pageNo})
+	fake.WriteJSON(w, http.StatusOK, map[string]any{"items": append([]json.RawMessage{}, items[from:to]...), "page": pageNo})
 }
 
 // --- controls ---------------------------------------------------------------
@@ -733,18 +720,7 @@ func subscribed(events []toku.EventType, t toku.EventType) bool {
 // deliver posts one event to one endpoint, retrying with growing waits.
 func (s *Server) deliver(ctx context.Context, e *endpoint, id string, typ toku.EventType, raw []byte) Delivery {
 	d := Delivery{EventID: id, EventType: typ, EndpointID: e.ID, URL: e.URL}
-	wait := time.Second
-	for d.Attempts = 1; ; d.Attempts++ {
-		d.StatusCode, d.Err = s.post(ctx, e, raw)
-		if d.Err == nil || d.Attempts >= s.maxAttempts {
-			break
-		}
-		if err := s.sleep(ctx, wait); err != nil {
-			d.Err = err
-			break
-		}
-		wait *= 2
-	}
+	d.Attempts, d.StatusCode, d.Err = fake.Retry(ctx, s.maxAttempts, s.sleep, func() (int, error) { return s.post(ctx, e, raw) })
 	s.mu.Lock()
 	s.deliveries = append(s.deliveries, d)
 	s.mu.Unlock()
@@ -762,16 +738,7 @@ func (s *Server) post(ctx context.Context, e *endpoint, raw []byte) (int, error)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(webhook.TokuSignatureHeader, sig)
-	resp, err := s.hc.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return resp.StatusCode, fmt.Errorf("tokutest: endpoint %s answered %d", e.ID, resp.StatusCode)
-	}
-	return resp.StatusCode, nil
+	return fake.Send(s.hc, req, fake.Any2xx)
 }
 
 // Resend sends an event again, freshly signed, to the endpoints it went to:
@@ -852,5 +819,5 @@ func (s *Server) dummyWebhook(w http.ResponseWriter, r *http.Request) {
 	s.events[id] = &sentEvent{body: raw, endpointIDs: []string{target.ID}}
 	s.mu.Unlock()
 	del := s.deliver(r.Context(), target, id, p.EventType, raw)
-	writeJSON(w, http.StatusOK, map[string]any{"id": id, "status_code": del.StatusCode, "attempts": del.Attempts})
+	fake.WriteJSON(w, http.StatusOK, map[string]any{"id": id, "status_code": del.StatusCode, "attempts": del.Attempts})
 }

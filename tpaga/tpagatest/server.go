@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pagos-go/pagos/internal/fake"
 	"github.com/pagos-go/pagos/internal/httpcore"
 	"github.com/pagos-go/pagos/tpaga"
 )
@@ -165,8 +166,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		refs:         map[string]*reference{},
 		tokens:       map[string]string{},
 		deposits:     map[string]*deposit{},
-		hc: &http.Client{Timeout: 10 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		hc:           fake.HTTPClient(),
 	}
 	var n int
 	var nmu sync.Mutex
@@ -234,14 +234,8 @@ func (s *Server) auth(next http.Handler, header string, want func() string) http
 
 // --- wire helpers -----------------------------------------------------------
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
 func writeDetail(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"detail": msg})
+	fake.WriteJSON(w, status, map[string]string{"detail": msg})
 }
 
 // fieldErrors collects problems by field, as Django REST framework answers
@@ -261,7 +255,7 @@ func (f fieldErrors) write(w http.ResponseWriter) bool {
 	if len(f) == 0 {
 		return false
 	}
-	writeJSON(w, http.StatusBadRequest, f)
+	fake.WriteJSON(w, http.StatusBadRequest, f)
 	return true
 }
 
@@ -307,14 +301,14 @@ func (s *Server) createReference(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	if ref, ok := s.tokens[p.IdempotencyToken]; ok {
 		// The token's purpose: a repeat returns the reference it made.
-		writeJSON(w, http.StatusOK, s.refs[ref].single)
+		fake.WriteJSON(w, http.StatusOK, s.refs[ref].single)
 		return
 	}
 	ref := &tpaga.Reference{Reference: s.newID("5756"), Agreement: s.Agreement, Description: p.Description,
 		Amount: p.Amount, IdempotencyToken: p.IdempotencyToken, Requester: p.Requester}
 	s.refs[ref.Reference] = &reference{single: ref, enabled: true}
 	s.tokens[p.IdempotencyToken] = ref.Reference
-	writeJSON(w, http.StatusCreated, ref)
+	fake.WriteJSON(w, http.StatusCreated, ref)
 }
 
 func (s *Server) createPermanent(w http.ResponseWriter, r *http.Request) {
@@ -351,7 +345,7 @@ func (s *Server) createPermanent(w http.ResponseWriter, r *http.Request) {
 		s.refs[full] = ref
 	}
 	ref.enabled = true
-	writeJSON(w, status, s.permanentJSON(full, ref))
+	fake.WriteJSON(w, status, s.permanentJSON(full, ref))
 }
 
 func (s *Server) permanentJSON(full string, ref *reference) *tpaga.PermanentReference {
@@ -378,7 +372,7 @@ func (s *Server) setEnabled(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ref.enabled = *p.Enabled
-	writeJSON(w, http.StatusOK, s.permanentJSON(full, ref))
+	fake.WriteJSON(w, http.StatusOK, s.permanentJSON(full, ref))
 }
 
 func (s *Server) details(w http.ResponseWriter, r *http.Request) {
@@ -394,7 +388,7 @@ func (s *Server) details(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusNotFound, "Not found.")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	fake.WriteJSON(w, http.StatusOK, map[string]any{
 		"is_permanent": ref.permanent, "enabled": ref.enabled, "deposit_intents": append([]*deposit{}, ref.deposits...),
 	})
 }
@@ -429,7 +423,7 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request) {
 	if a := ref.amount(); a > 0 {
 		amount = strconv.FormatInt(a, 10)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"reference": code, "agreement": s.Agreement, "amount": amount, "payable": true})
+	fake.WriteJSON(w, http.StatusOK, map[string]any{"reference": code, "agreement": s.Agreement, "amount": amount, "payable": true})
 }
 
 func (s *Server) pay(w http.ResponseWriter, r *http.Request) {
@@ -465,7 +459,7 @@ func (s *Server) pay(w http.ResponseWriter, r *http.Request) {
 			fieldErrors{"efectyOrderId": {"Already used for another payment."}}.write(w)
 			return
 		}
-		writeJSON(w, http.StatusOK, payAnswer(prev)) // the same payment again: nothing new
+		fake.WriteJSON(w, http.StatusOK, payAnswer(prev)) // the same payment again: nothing new
 		return
 	}
 	if !ok {
@@ -498,7 +492,7 @@ func (s *Server) pay(w http.ResponseWriter, r *http.Request) {
 	if s.notifyURL != "" {
 		s.notify(r.Context(), d)
 	}
-	writeJSON(w, http.StatusOK, payAnswer(d))
+	fake.WriteJSON(w, http.StatusOK, payAnswer(d))
 }
 
 func payAnswer(d *deposit) map[string]any {
@@ -513,18 +507,7 @@ func payAnswer(d *deposit) map[string]any {
 // attempts run out.
 func (s *Server) notify(ctx context.Context, d *deposit) Delivery {
 	del := Delivery{Reference: d.Reference, EfectyOrderID: d.EfectyOrderID, URL: s.notifyURL}
-	wait := time.Second
-	for del.Attempts = 1; ; del.Attempts++ {
-		del.StatusCode, del.Err = s.post(ctx, d.notification)
-		if del.Err == nil || del.Attempts >= s.maxAttempts {
-			break
-		}
-		if err := s.sleep(ctx, wait); err != nil {
-			del.Err = err
-			break
-		}
-		wait *= 2
-	}
+	del.Attempts, del.StatusCode, del.Err = fake.Retry(ctx, s.maxAttempts, s.sleep, func() (int, error) { return s.post(ctx, d.notification) })
 	s.mu.Lock()
 	s.deliveries = append(s.deliveries, del)
 	s.mu.Unlock()
@@ -538,16 +521,7 @@ func (s *Server) post(ctx context.Context, body []byte) (int, error) {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", s.notifyAuth)
-	resp, err := s.hc.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return resp.StatusCode, fmt.Errorf("tpagatest: the merchant answered %d; Tpaga retries until it gets 200", resp.StatusCode)
-	}
-	return resp.StatusCode, nil
+	return fake.Send(s.hc, req, fake.Only200) // Tpaga retries until it gets 200
 }
 
 // Resend posts a deposit's notification again: the duplicate a handler must

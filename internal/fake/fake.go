@@ -1,0 +1,82 @@
+// Package fake holds the plumbing the provider fakes (tokutest, conektatest,
+// fygarotest, tpagatest) share: deterministic ids, JSON answers, and webhook
+// delivery with retries.
+package fake
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// IDs returns the fakes' default id source: the prefix and a counter
+// shared by every prefix, zero-padded ("cus_000001", "in_000002"); safe for
+// concurrent use.
+func IDs() func(prefix string) string {
+	var mu sync.Mutex
+	n := 0
+	return func(prefix string) string {
+		mu.Lock()
+		defer mu.Unlock()
+		n++
+		return fmt.Sprintf("%s%06d", prefix, n)
+	}
+}
+
+// HTTPClient returns the client a fake delivers webhooks with: bounded in
+// time, and following no redirect, as providers do not.
+func HTTPClient() *http.Client {
+	return &http.Client{Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// WriteJSON answers with status and v as JSON.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// Any2xx is the success rule of providers that take any 2xx (Toku, Conekta).
+func Any2xx(status int) bool { return status >= 200 && status <= 299 }
+
+// Only200 is the success rule of providers that count only 200 (Fygaro,
+// Tpaga).
+func Only200(status int) bool { return status == http.StatusOK }
+
+// Send makes one delivery attempt, drains the answer, and reports its
+// status; an answer ok refuses is an error.
+func Send(hc *http.Client, req *http.Request, ok func(status int) bool) (int, error) {
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	if !ok(resp.StatusCode) {
+		return resp.StatusCode, fmt.Errorf("%s answered %d", req.URL.Redacted(), resp.StatusCode)
+	}
+	return resp.StatusCode, nil
+}
+
+// Retry calls try, one delivery attempt, until it succeeds or max attempts
+// ran, waiting 1 s, 2 s, 4 s, … between them through sleep (so tests can
+// make the waits instant). It returns how many attempts ran and the last
+// one's status and error.
+func Retry(ctx context.Context, max int, sleep func(context.Context, time.Duration) error, try func() (int, error)) (attempts, status int, err error) {
+	wait := time.Second
+	for attempts = 1; ; attempts++ {
+		status, err = try()
+		if err == nil || attempts >= max || ctx.Err() != nil {
+			return attempts, status, err
+		}
+		if serr := sleep(ctx, wait); serr != nil {
+			return attempts, status, serr
+		}
+		wait *= 2
+	}
+}
