@@ -451,6 +451,11 @@ func (s *OrdersService) All(ctx context.Context, p *OrderListParams, opts ...Req
 
 // Update changes an order (PUT /orders/{id}). Conekta refuses changes to an
 // order with a paid charge (428, matching ErrInvalidRequest).
+//
+// An update without Charges is retried like any PUT. One with Charges may
+// charge the customer, so it is treated like a create: never repeated after
+// it may have reached Conekta, and such a failure matches ErrOutcomeUnknown;
+// Get the order and look at its charges before sending it again.
 func (s *OrdersService) Update(ctx context.Context, id string, p *OrderUpdateParams, opts ...RequestOption) (*Order, error) {
 	if err := httpcore.CheckID(provider, "order", id); err != nil {
 		return nil, err
@@ -462,7 +467,8 @@ func (s *OrdersService) Update(ctx context.Context, id string, p *OrderUpdatePar
 		return nil, err
 	}
 	out := new(Order)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPut, Path: orderPath(id), Body: p}, out, opts)
+	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPut, Path: orderPath(id), Body: p,
+		Unrepeatable: len(p.Charges) > 0}, out, opts)
 }
 
 // Cancel cancels an unpaid order (POST /orders/{id}/cancel).

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -190,5 +191,29 @@ func TestCaptureWithoutAmountSendsNoBody(t *testing.T) {
 	})
 	if _, err := c.Orders.Capture(t.Context(), "ord_1", 0); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// An update that adds a charge may charge the customer: it is never
+// repeated after it may have reached Conekta, unlike a plain update.
+func TestOrdersUpdateWithChargesIsNotRetried(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	var n atomic.Int32
+	mux.HandleFunc("/orders/ord_1", func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			respond(w, 502, `{"object":"error","type":"api_error"}`)
+			return
+		}
+		respond(w, 200, `{"id":"ord_1","object":"order","amount":100,"currency":"MXN","livemode":false,"created_at":1}`)
+	})
+	ctx := t.Context()
+	_, err := c.Orders.Update(ctx, "ord_1", &OrderUpdateParams{Charges: []*ChargeParams{ChargeDefault()}})
+	if n.Load() != 1 || !errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("after %d requests err = %v; want one request and ErrOutcomeUnknown", n.Load(), err)
+	}
+	n.Store(0)
+	if _, err := c.Orders.Update(ctx, "ord_1", &OrderUpdateParams{Metadata: Metadata{"k": "v"}}); err != nil || n.Load() != 2 {
+		t.Fatalf("plain update after %d requests: %v; want it retried once and successful", n.Load(), err)
 	}
 }

@@ -153,6 +153,10 @@ type Request struct {
 	// the provider, the error is still an *OutcomeUnknownError carrying Sent:
 	// the caller repeats it with the same token rather than a new one.
 	Repeatable bool
+	// Unrepeatable marks a PUT or DELETE that the provider does not make safe
+	// to repeat (a Conekta order update that adds a charge): it is retried
+	// and reported like a POST.
+	Unrepeatable bool
 	// Sent describes the identifier that makes this write recognisable at the
 	// provider, reported in an *OutcomeUnknownError ("idempotency_token=…").
 	Sent string
@@ -202,8 +206,10 @@ type attemptState struct {
 	repeatable bool
 	attempt    int
 	wait       time.Duration
-	// err is the transport error of the last attempt, if any.
-	err error
+	// unrepeatable makes a PUT or DELETE a write (Request.Unrepeatable).
+	unrepeatable bool
+	// mayHaveActed is set once any attempt may have taken effect (note).
+	mayHaveActed bool
 
 	body    []byte
 	readers int          // bodyReader calls so far
@@ -269,7 +275,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOpt
 		target += "?" + r.Query.Encode()
 	}
 
-	st := &attemptState{method: r.Method, repeatable: r.Repeatable, body: body}
+	st := &attemptState{method: r.Method, repeatable: r.Repeatable, unrepeatable: r.Unrepeatable, body: body}
 	ctx = context.WithValue(ctx, stateKey{}, st)
 	var rawBody any
 	if body != nil {
@@ -329,18 +335,16 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOpt
 			return nil
 		}
 		if err := json.Unmarshal(data, out); err != nil {
-			return fmt.Errorf("%s: %s %s: decoding the %d response: %w", c.p.Name, r.Method, r.Path, resp.StatusCode, err)
+			// A write answered 2xx took effect, so a repeat could duplicate
+			// it even though the answer cannot be read.
+			return c.maybeUnknown(r, st, sent, fmt.Errorf("%s: %s %s: decoding the %d response: %w", c.p.Name, r.Method, r.Path, resp.StatusCode, err))
 		}
 		return nil
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
-		return fmt.Errorf("%s: %s %s: the provider answered %d with a redirect to %s; pagos follows no redirects, since they would carry your credentials: check the base URL",
-			c.p.Name, r.Method, r.Path, resp.StatusCode, redactURL(resp.Header.Get("Location")))
+		return c.maybeUnknown(r, st, sent, fmt.Errorf("%s: %s %s: the provider answered %d with a redirect to %s; pagos follows no redirects, since they would carry your credentials: check the base URL",
+			c.p.Name, r.Method, r.Path, resp.StatusCode, redactURL(resp.Header.Get("Location"))))
 	}
-	perr := c.p.DecodeError(resp.StatusCode, resp.Header, data)
-	if st.write() && (resp.StatusCode >= 500 || resp.StatusCode == http.StatusRequestTimeout || st.retriedRepeatable()) {
-		return &OutcomeUnknownError{Provider: c.p.Name, Method: r.Method, Path: r.Path, Sent: sent, Err: perr}
-	}
-	return perr
+	return c.maybeUnknown(r, st, sent, c.p.DecodeError(resp.StatusCode, resp.Header, data))
 }
 
 // transportError shapes a failure with no usable response.
@@ -357,27 +361,43 @@ func (c *Client) transportError(ctx context.Context, r *Request, st *attemptStat
 	return c.maybeUnknown(r, st, sent, fmt.Errorf("%s: %s %s: %w", c.p.Name, r.Method, r.Path, err))
 }
 
+// maybeUnknown wraps err in an *OutcomeUnknownError when the request is a
+// write and any of its attempts may have taken effect.
 func (c *Client) maybeUnknown(r *Request, st *attemptState, sent string, err error) error {
-	if st.write() && (st.err == nil || !unsent(st.err) || st.retriedRepeatable()) {
+	if st.write() && st.mayHaveActed {
 		return &OutcomeUnknownError{Provider: c.p.Name, Method: r.Method, Path: r.Path, Sent: sent, Err: err}
 	}
 	return err
 }
 
 // write reports whether the request may change something at the provider
-// that a repeat could duplicate (POST, PATCH), so that a failure after it may
-// have arrived leaves its outcome unknown.
+// that a repeat could duplicate (POST, PATCH, or an Unrepeatable PUT or
+// DELETE), so that a failure after it may have arrived leaves its outcome
+// unknown.
 func (st *attemptState) write() bool {
 	switch st.method {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
 		return false
+	case http.MethodPut, http.MethodDelete:
+		return st.unrepeatable
 	}
 	return true
 }
 
-// retriedRepeatable reports a Repeatable write sent more than once: an
-// earlier attempt may have reached the provider whatever the last one got.
-func (st *attemptState) retriedRepeatable() bool { return st.repeatable && st.attempt > 1 }
+// note records what one attempt's outcome says about the provider having
+// acted. Only a request that was never written, a 429, or another 4xx
+// refusal proves it did not; anything else may have taken effect. The mark
+// is sticky: a later attempt's refusal does not undo an earlier maybe.
+func (st *attemptState) note(resp *http.Response, err error) {
+	switch {
+	case err != nil:
+		if !unsent(err) {
+			st.mayHaveActed = true
+		}
+	case resp.StatusCode == http.StatusRequestTimeout || resp.StatusCode >= 500 || resp.StatusCode < 400:
+		st.mayHaveActed = true
+	}
+}
 
 // idempotent reports whether repeating the request cannot duplicate anything.
 func (st *attemptState) idempotent() bool { return !st.write() || st.repeatable }

@@ -646,3 +646,92 @@ func TestPOSTAfterTLSHandshakeFailure(t *testing.T) {
 		}
 	})
 }
+
+// The review's case: a POST refused at dial is retried; the retry reaches
+// the provider, which hangs, and the caller's deadline passes. The provider
+// may have acted, so the error must say so, not be a bare context error.
+func TestPOSTDeadlineAfterDialRetryIsOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	arrived := make(chan struct{}, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body)
+		arrived <- struct{}{}
+		<-r.Context().Done() // hang until the client gives up
+	}))
+	defer srv.Close()
+	dead := refusedAddr(t)
+	var dials atomic.Int32
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if dials.Add(1) == 1 {
+			return (&net.Dialer{}).DialContext(ctx, network, dead)
+		}
+		return (&net.Dialer{}).DialContext(ctx, network, srv.Listener.Addr().String())
+	}}
+	c, _ := newClient(t, srv.URL, func(s *Settings) { s.HTTPClient = &http.Client{Transport: tr} })
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() { <-arrived; cancel() }()
+	err := c.Do(ctx, &Request{Method: http.MethodPost, Path: "/orders", Body: map[string]int{"amount": 100}}, nil)
+	if !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want ErrOutcomeUnknown around context.Canceled", err)
+	}
+}
+
+// A write refused after a retry that may have acted stays unknown: the
+// earlier attempt's maybe is not undone by a later refusal.
+func TestRepeatableWriteKeepsEarlierMaybe(t *testing.T) {
+	t.Parallel()
+	h := &counter{statuses: []int{500, 422}}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c, _ := newClient(t, srv.URL)
+	err := c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/references", Body: struct{}{}, Repeatable: true, Sent: "idempotency_token=t1"}, nil)
+	var ou *OutcomeUnknownError
+	if h.count() != 2 || !errors.As(err, &ou) || ou.Sent != "idempotency_token=t1" || !errors.Is(err, ErrInvalidRequest) {
+		t.Fatalf("after %d requests err = %v; want the 422 inside *OutcomeUnknownError naming the token", h.count(), err)
+	}
+}
+
+func TestUnrepeatablePUTIsTreatedAsAWrite(t *testing.T) {
+	t.Parallel()
+	h := &counter{statuses: []int{502, 200}}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c, _ := newClient(t, srv.URL)
+	err := c.Do(t.Context(), &Request{Method: http.MethodPut, Path: "/orders/ord_1", Body: map[string]any{"charges": []int{1}}, Unrepeatable: true}, nil)
+	if h.count() != 1 || !errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("after %d requests err = %v; want one request and ErrOutcomeUnknown", h.count(), err)
+	}
+}
+
+func TestWriteAnswered2xxButUnreadableIsOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusCreated)
+		io.WriteString(w, `{"id": 12, "amount": "not what the struct wants"`)
+	}))
+	defer srv.Close()
+	c, _ := newClient(t, srv.URL)
+	var out struct {
+		ID string `json:"id"`
+	}
+	if err := c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/customers", Body: struct{}{}}, &out); !errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("err = %v; the customer was created, so a blind retry would duplicate it", err)
+	}
+	if err := c.Do(t.Context(), &Request{Method: http.MethodGet, Path: "/customers/1"}, &out); err == nil || errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("GET: err = %v; want a plain decoding error", err)
+	}
+}
+
+func TestPOST429ThenCancelledIsKnown(t *testing.T) {
+	t.Parallel()
+	h := &counter{statuses: []int{429}, header: http.Header{"Retry-After": {"3600"}}}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c, _ := newClient(t, srv.URL, func(s *Settings) {
+		s.Sleep = func(ctx context.Context, _ time.Duration) error { return context.Canceled }
+	})
+	err := c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/x", Body: struct{}{}}, nil)
+	if err == nil || errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("err = %v; a rate-limited POST was not acted on", err)
+	}
+}

@@ -22,14 +22,16 @@ import (
 //     request could be written (DNS, dial, refused connection, proxy,
 //     TLS handshake): in both cases the provider never acted on it.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return false, ctxErr
-	}
 	st := stateOf(ctx)
 	if st == nil {
 		return false, err
 	}
-	st.err = err
+	// Noted before the context check: an attempt the context cut short may
+	// still have reached the provider.
+	st.note(resp, err)
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return false, ctxErr
+	}
 	retry := false
 	if err != nil {
 		retry = !permanent(err) && (st.idempotent() || unsent(err))
