@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"log/slog"
 	"net/http"
 	"net/url"
 
@@ -292,8 +293,9 @@ type Token struct {
 	Used     bool   `json:"used"`
 }
 
-// TokenCard is the card data of a token request. It prints with the number
-// and CVC masked.
+// TokenCard is the card data of a token request. It prints, logs (slog) and
+// JSON-encodes with the number and CVC masked, so it cannot reach a log line
+// by accident; Tokens.Create sends the real card.
 type TokenCard struct {
 	Number            string `json:"number"`
 	Name              string `json:"name"`
@@ -315,6 +317,17 @@ func (c TokenCard) String() string {
 // GoString masks the card number and CVC for %#v.
 func (c TokenCard) GoString() string { return c.String() }
 
+// LogValue masks the card number and CVC in slog output.
+func (c TokenCard) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// MarshalJSON writes the masked card, like String: a TokenCard nested in a
+// value a JSON log handler encodes shows no number or CVC.
+func (c TokenCard) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
+
+// tokenCardWire is a TokenCard on the wire: the same fields, without the
+// masking methods.
+type tokenCardWire TokenCard
+
 // Create tokenizes a card (POST /tokens).
 func (s *TokensService) Create(ctx context.Context, card *TokenCard, opts ...RequestOption) (*Token, error) {
 	switch {
@@ -328,7 +341,7 @@ func (s *TokensService) Create(ctx context.Context, card *TokenCard, opts ...Req
 		return nil, httpcore.Invalid(provider, "TokenCard.CVC", "must have 3 or 4 digits")
 	}
 	out := new(Token)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: "/tokens", Body: map[string]*TokenCard{"card": card}}, out, opts)
+	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: "/tokens", Body: map[string]*tokenCardWire{"card": (*tokenCardWire)(card)}}, out, opts)
 }
 
 // PaymentTestsService drives the sandbox's simulator of recurring cash

@@ -1,8 +1,10 @@
 package conekta
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -153,10 +155,19 @@ func TestTokensNeverShowTheCard(t *testing.T) {
 	if err != nil || tok.ID != "tok_2q6cyio5sDqCyvYh7" || tok.Used {
 		t.Fatalf("Create = %+v, %v", tok, err)
 	}
-	for _, s := range []string{fmt.Sprint(card), fmt.Sprintf("%v %+v %#v %s", *card, *card, *card, card)} {
-		if strings.Contains(s, "4242424242424242") || strings.Contains(s, "123}") {
+	// Printed, logged through slog's JSON and text handlers (alone or
+	// nested), or JSON-encoded: never the number or CVC.
+	var logs testutil.LogBuffer
+	logs.Logger().Info("tokenizing", "card", card, "request", struct{ Card *TokenCard }{card})
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("tokenizing", "card", card)
+	js, _ := json.Marshal(map[string]any{"card": card})
+	for _, s := range []string{fmt.Sprint(card), fmt.Sprintf("%v %+v %#v %s", *card, *card, *card, card), logs.String(), string(js)} {
+		if strings.Contains(s, "4242424242424242") || strings.Contains(s, `"123"`) || strings.Contains(s, "cvc") {
 			t.Fatalf("card data printed: %s", s)
 		}
+	}
+	if !strings.Contains(logs.String(), "card ending 4242") {
+		t.Fatalf("the masked card is not in the log, so the check proves nothing: %s", logs.String())
 	}
 	bad := *card
 	bad.ExpYear = "2030"

@@ -215,25 +215,33 @@ func (s *PaymentsService) List(ctx context.Context, p *PaymentListParams, opts .
 }
 
 // All iterates over every payment in the date range, page by page, until a
-// page comes back shorter than the page size.
+// page comes back empty. It does not stop at a page shorter than the page
+// size asked for, since Toku may cap the page size; and a page that repeats
+// the previous one (as if Toku ignored the page number) ends the walk with an
+// error rather than looping.
 func (s *PaymentsService) All(ctx context.Context, p *PaymentListParams, opts ...RequestOption) iter.Seq2[*Transaction, error] {
 	var base PaymentListParams
 	if p != nil {
 		base = *p
 	}
+	var previous string
 	return httpcore.Pages(ctx, func(ctx context.Context, cursor string) ([]*Transaction, string, error) {
 		lp := base
 		if cursor != "" {
 			lp.Page, _ = strconv.Atoi(cursor)
 		}
 		page, err := s.List(ctx, &lp, opts...)
-		if err != nil {
+		if err != nil || len(page.Items) == 0 {
 			return nil, "", err
 		}
-		next := ""
-		if len(page.Items) >= lp.pageSize() {
-			next = strconv.Itoa(page.Page + 1)
+		ids := make([]byte, 0, 32*len(page.Items))
+		for _, t := range page.Items {
+			ids = append(append(ids, t.ID...), 0)
 		}
-		return page.Items, next, nil
+		if string(ids) == previous {
+			return nil, "", fmt.Errorf("toku: payments page %d repeats page %d; stopping rather than looping", page.Page, page.Page-1)
+		}
+		previous = string(ids)
+		return page.Items, strconv.Itoa(page.Page + 1), nil
 	})
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -68,8 +70,10 @@ func TestPaymentsListAndAll(t *testing.T) {
 			respond(w, 200, `{"items":[`+transactionItem+`,{"id":"trs_B","amount":1}]}`)
 		case "2":
 			respond(w, 200, `[{"id":"trs_C","amount":"2"}]`)
+		case "3":
+			respond(w, 200, `{"items":[]}`) // the walk ends at the first empty page
 		default:
-			t.Errorf("page %s requested after a short page", page)
+			t.Errorf("page %s requested after an empty page", page)
 		}
 	})
 	ctx := t.Context()
@@ -138,7 +142,11 @@ func TestReconcileNothingMissing(t *testing.T) {
 	t.Parallel()
 	c, mux := setup(t)
 	mux.HandleFunc("/organization/payments", func(w http.ResponseWriter, r *http.Request) {
-		respond(w, 200, `[{"id":"trs_1","amount":1}]`)
+		if r.URL.Query().Get("page") == "1" {
+			respond(w, 200, `[{"id":"trs_1","amount":1}]`)
+			return
+		}
+		respond(w, 200, `[]`)
 	})
 	day := Date{2026, 1, 1}
 	rep, err := c.Payments.Reconcile(t.Context(), &ReconcileParams{From: day, To: day, Seen: SeenIDs("trs_1")})
@@ -223,4 +231,41 @@ func FuzzTransaction(f *testing.F) {
 		var p PaymentPage
 		_ = p.UnmarshalJSON(b)
 	})
+}
+
+// Toku may cap the page size below what was asked: the walk goes on past a
+// short page, so reconciliation misses nothing.
+func TestPaymentsAllPastACappedPageSize(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	mux.HandleFunc("/organization/payments", func(w http.ResponseWriter, r *http.Request) {
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		var items []string
+		for i := (page - 1) * 50; i < min(page*50, 120); i++ {
+			items = append(items, `{"id":"trs_`+strconv.Itoa(i)+`","amount":1}`)
+		}
+		respond(w, 200, "["+strings.Join(items, ",")+"]")
+	})
+	day := Date{2026, 1, 1}
+	rep, err := c.Payments.Reconcile(t.Context(), &ReconcileParams{From: day, To: day, Seen: SeenIDs()})
+	if err != nil || rep.Checked != 120 || len(rep.Missing) != 120 {
+		t.Fatalf("rep checked %v, err %v; want all 120 across capped pages", rep, err)
+	}
+}
+
+// If Toku ignored the page number, every page would be the first: the walk
+// stops with an error instead of looping.
+func TestPaymentsAllStopsOnARepeatedPage(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	var n atomic.Int32
+	mux.HandleFunc("/organization/payments", func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		respond(w, 200, `[{"id":"trs_1","amount":1},{"id":"trs_2","amount":2}]`)
+	})
+	day := Date{2026, 1, 1}
+	_, err := c.Payments.Reconcile(t.Context(), &ReconcileParams{From: day, To: day, Seen: SeenIDs()})
+	if err == nil || !strings.Contains(err.Error(), "repeats") || n.Load() != 2 {
+		t.Fatalf("after %d requests err = %v; want a repeated-page error after 2", n.Load(), err)
+	}
 }
