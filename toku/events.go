@@ -73,9 +73,11 @@ const (
 	// SignedNone: the event was parsed, not verified.
 	SignedNone Signed = iota
 	// SignedEventID: the signature covers the timestamp and the event id, as
-	// Toku's docs describe. The payload itself is NOT authenticated: anyone
-	// who saw one signed delivery could replay its id with another body.
-	// Confirm money-moving events through the API (webhook.WithTokuConfirmation).
+	// Toku's docs describe. Nothing else in the body is authenticated, the
+	// event type included: anyone who saw one signed delivery could resend
+	// its id and timestamp with another body while the timestamp is fresh.
+	// Act on money only once Event.Authenticated says so
+	// (webhook.WithTokuConfirmation confirms payments through the API).
 	SignedEventID
 	// SignedBody: the signature covers the timestamp and the raw body, so the
 	// whole payload is authenticated.
@@ -106,10 +108,23 @@ type Event struct {
 	// Signed is set by webhook verification: what the signature covered.
 	// When it is SignedEventID the accessors read an unauthenticated payload.
 	Signed Signed
+	// Confirmed is set by webhook.WithTokuConfirmation when the payment the
+	// event reports was found at Toku through the API.
+	Confirmed bool
 	// ConfirmedInvoices holds the invoices fetched from the API when the
-	// webhook handler confirms a money-moving event (WithTokuConfirmation).
+	// webhook handler confirmed the event through them; trust them over the
+	// payload.
 	ConfirmedInvoices []*Invoice
+	// ConfirmedTransaction holds the transaction found in Toku's payments
+	// list when the handler confirmed the event through it.
+	ConfirmedTransaction *Transaction
 }
+
+// Authenticated reports whether the whole event can be trusted: its body was
+// signed (SignedBody), or the API confirmed it (Confirmed). When it is false
+// only the event id is authenticated, and the type and payload may have been
+// rewritten by whoever replays a signed delivery.
+func (e *Event) Authenticated() bool { return e.Signed == SignedBody || e.Confirmed }
 
 // ErrMalformedEvent is returned (wrapped) when a body has no readable id or
 // event_type.
@@ -216,6 +231,10 @@ func object[T any](e *Event, key string) (*T, error) {
 	}
 	return v, nil
 }
+
+// The typed accessors below decode the payload on demand. Unless
+// e.Authenticated() is true, what they return is not authenticated (see
+// SignedEventID).
 
 // PaymentIntent returns the payment_intent object of payment_intent.* events.
 func (e *Event) PaymentIntent() (*PaymentIntent, error) {

@@ -237,16 +237,24 @@ func NewTokuHandler(secret string, fn TokuHandlerFunc, opts ...Option) (http.Han
 	}}, nil
 }
 
-// WithTokuConfirmation makes the Toku handler confirm money-moving events
-// through the API before user code runs, when their signature covered only
-// the event id (toku.SignedEventID) and so left the payload unauthenticated.
+// WithTokuConfirmation makes the Toku handler confirm payments through the
+// API before user code runs, when the delivery's signature covered only the
+// event id (toku.SignedEventID): then nothing else in the body is
+// authenticated, its type included.
 //
-// For payment_intent.succeeded, payment.succeeded and transaction.success it
-// fetches every invoice the payload names and requires it to exist and be
-// paid; the fetched invoices are put in Event.ConfirmedInvoices, and user
-// code should trust them over the payload. If confirmation fails (an invoice
-// is unpaid or unknown, or the API is unreachable) the handler answers 500
-// and Toku retries later.
+//   - payment_intent.succeeded and payment.succeeded: the invoice the payload
+//     names is fetched and must be paid; it goes in Event.ConfirmedInvoices.
+//   - transaction.success: the invoices of its payment intents are fetched
+//     and must be paid; a transaction naming none is looked up by its id in
+//     Toku's payments list around its date (Event.ConfirmedTransaction).
+//
+// A confirmed event has Event.Confirmed set. If confirmation fails (an
+// invoice unpaid or unknown, the transaction not listed, the API
+// unreachable) the handler answers 500 and Toku retries later. Events of
+// other types reach user code unconfirmed: act on money only when
+// Event.Authenticated() is true. Confirmation proves the payment exists at
+// Toku, not that this delivery is new, so record payments idempotently by
+// invoice or transaction id.
 func WithTokuConfirmation(c *toku.Client) Option {
 	return func(s *settings) error {
 		if err := s.only("WithTokuConfirmation", provToku); err != nil {
@@ -263,7 +271,8 @@ func WithTokuConfirmation(c *toku.Client) Option {
 	}
 }
 
-// confirmToku fetches and checks the invoices a money-moving event names.
+// confirmToku confirms a payment event signed over its id only; see
+// WithTokuConfirmation.
 func confirmToku(ctx context.Context, c *toku.Client, ev *toku.Event) error {
 	if ev.Signed != toku.SignedEventID {
 		return nil
@@ -287,6 +296,9 @@ func confirmToku(ctx context.Context, c *toku.Client, ev *toku.Event) error {
 		if err != nil {
 			return err
 		}
+		if len(t.PaymentIntents) == 0 {
+			return confirmTransaction(ctx, c, ev, t)
+		}
 		for _, pi := range t.PaymentIntents {
 			invoices = append(invoices, pi.Invoice)
 		}
@@ -306,8 +318,25 @@ func confirmToku(ctx context.Context, c *toku.Client, ev *toku.Event) error {
 		}
 		ev.ConfirmedInvoices = append(ev.ConfirmedInvoices, inv)
 	}
-	if len(ev.ConfirmedInvoices) == 0 {
-		return fmt.Errorf("toku confirmation: event %s names no invoice to confirm", ev.ID)
-	}
+	ev.Confirmed = true
 	return nil
+}
+
+// confirmTransaction finds a transaction in Toku's payments list, a day on
+// each side of its date (Toku's day boundary is undocumented).
+func confirmTransaction(ctx context.Context, c *toku.Client, ev *toku.Event, t *toku.Transaction) error {
+	if t.TransactionDate == nil {
+		return fmt.Errorf("toku confirmation: transaction %s of event %s has no date to look it up by", t.ID, ev.ID)
+	}
+	day := toku.DateOf(t.TransactionDate.UTC())
+	for listed, err := range c.Payments.All(ctx, &toku.PaymentListParams{StartDate: day.AddDays(-1), EndDate: day.AddDays(1), Status: toku.TransactionSuccess}) {
+		if err != nil {
+			return fmt.Errorf("toku confirmation: listing payments: %w", err)
+		}
+		if listed.ID == t.ID {
+			ev.ConfirmedTransaction, ev.Confirmed = listed, true
+			return nil
+		}
+	}
+	return fmt.Errorf("toku confirmation: transaction %s of event %s is not in Toku's payments list", t.ID, ev.ID)
 }

@@ -58,3 +58,60 @@ func TestTokuConfirmationRefusesUnpaidInvoice(t *testing.T) {
 		t.Fatalf("after payment: %d with %d calls; want 200 and one call", code, calls.Load())
 	}
 }
+
+// Every confirmation path, and what reaches user code in each.
+func TestTokuConfirmationPaths(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	srv := tokutest.NewServer(t)
+	c, _ := srv.Client()
+	cus, _ := c.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: "1-9"})
+	inv, _ := c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cus.ID, ProductID: "p", DueDate: toku.Date{Year: 2026, Month: 1, Day: 1}, Amount: toku.NewAmount(100)})
+	pay, err := srv.PayInvoice(ctx, inv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const secret = "whesec_confirm_paths"
+	got := make(chan *toku.Event, 1)
+	h, err := webhook.NewTokuHandler(secret, func(_ context.Context, e *toku.Event) error { got <- e; return nil }, webhook.WithTokuConfirmation(c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().UTC().Format("2006-01-02T15:04:05")
+	post := func(body string, what toku.Signed) (int, *toku.Event) {
+		sig, _ := webhook.SignToku([]byte(body), secret, time.Now(), what)
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		r.Header.Set(webhook.TokuSignatureHeader, sig)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		select {
+		case e := <-got:
+			return w.Code, e
+		default:
+			return w.Code, nil
+		}
+	}
+
+	// Through the invoices of the payment intents.
+	code, e := post(`{"id":"e1","event_type":"transaction.success","transaction":{"id":"`+pay.TransactionID+`"},"payment_intents":[{"id_invoice":"`+inv.ID+`"}]}`, toku.SignedEventID)
+	if code != 200 || e == nil || !e.Confirmed || !e.Authenticated() || len(e.ConfirmedInvoices) != 1 {
+		t.Fatalf("through invoices: %d %+v", code, e)
+	}
+	// Through the payments list, when the transaction names no invoice.
+	code, e = post(`{"id":"e2","event_type":"transaction.success","transaction":{"id":"`+pay.TransactionID+`","transaction_date":"`+today+`"}}`, toku.SignedEventID)
+	if code != 200 || e == nil || !e.Confirmed || e.ConfirmedTransaction == nil || e.ConfirmedTransaction.ID != pay.TransactionID {
+		t.Fatalf("through the payments list: %d %+v", code, e)
+	}
+	// A transaction Toku does not list is refused, so Toku retries.
+	if code, e = post(`{"id":"e3","event_type":"transaction.success","transaction":{"id":"trs_forged","transaction_date":"`+today+`"}}`, toku.SignedEventID); code != 500 || e != nil {
+		t.Fatalf("unlisted transaction: %d %+v", code, e)
+	}
+	// A type confirmation cannot check reaches user code, marked unauthenticated.
+	if code, e = post(`{"id":"e4","event_type":"payout.done","payout":{"id":"pyt_1"}}`, toku.SignedEventID); code != 200 || e == nil || e.Confirmed || e.Authenticated() {
+		t.Fatalf("unconfirmable type: %d %+v", code, e)
+	}
+	// A body signature authenticates the whole event: no API call needed.
+	if code, e = post(`{"id":"e5","event_type":"transaction.success","transaction":{"id":"trs_x"}}`, toku.SignedBody); code != 200 || e == nil || e.Confirmed || !e.Authenticated() {
+		t.Fatalf("body-signed: %d %+v", code, e)
+	}
+}

@@ -57,7 +57,12 @@ func tokuFlow(ctx context.Context, p *printer, env func(string) string) error {
 	var mu sync.Mutex
 	seen := map[string]bool{}
 	received := make(chan *toku.Transaction, 1)
+	// Toku signs the event id, not the body, so the handler confirms the
+	// payment through the API before this code runs (WithTokuConfirmation).
 	h, err := webhook.NewTokuHandler(string(ep.Secret), func(ctx context.Context, e *toku.Event) error {
+		if !e.Authenticated() {
+			return fmt.Errorf("event %s is not confirmed", e.ID)
+		}
 		tr, err := e.Transaction()
 		if err != nil {
 			return err // 500: Toku retries
@@ -67,7 +72,7 @@ func tokuFlow(ctx context.Context, p *printer, env func(string) string) error {
 		mu.Unlock()
 		received <- tr
 		return nil
-	})
+	}, webhook.WithTokuConfirmation(c))
 	if err != nil {
 		return err
 	}
@@ -85,7 +90,7 @@ func tokuFlow(ctx context.Context, p *printer, env func(string) string) error {
 	if tr.ID != pay.TransactionID || !tr.Amount.Equal(inv.Amount) {
 		return fmt.Errorf("handler got transaction %s for %s, want %s for %s", tr.ID, tr.Amount, pay.TransactionID, inv.Amount)
 	}
-	p.step("webhook handler verified transaction.success: %s paid %s (delivered in %d attempt)", tr.ID, tr.Amount, pay.Deliveries[0].Attempts)
+	p.step("webhook handler verified transaction.success and confirmed it through the API: %s paid %s (delivered in %d attempt)", tr.ID, tr.Amount, pay.Deliveries[0].Attempts)
 
 	today := toku.DateOf(time.Now().UTC())
 	rec, err := c.Payments.Reconcile(ctx, &toku.ReconcileParams{From: today, To: today,

@@ -59,7 +59,10 @@ func mountToku(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common []web
 		return []route{{pattern, "TOKU_WEBHOOK_SECRET is not set"}}, err
 	}
 	h, err := webhook.NewTokuHandler(secret, func(ctx context.Context, e *toku.Event) error {
-		attrs := []any{"provider", "toku", "event", e.ID, "type", string(e.Type), "signed_over", e.Signed.String()}
+		// Without the body signed or an API confirmation only the event id
+		// is authenticated: a real server acts on money only when
+		// e.Authenticated() (webhook.WithTokuConfirmation with a client).
+		attrs := []any{"provider", "toku", "event", e.ID, "type", string(e.Type), "signed_over", e.Signed.String(), "authenticated", e.Authenticated()}
 		if e.Type == toku.EventTransactionSuccess {
 			if tr, err := e.Transaction(); err == nil {
 				attrs = append(attrs, "transaction", tr.ID, "amount", tr.Amount.String(), "currency", tr.Currency)
