@@ -188,8 +188,10 @@ func (h *conektaSync) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ev.Type.IsInboundPayment() {
-		h.logEvent(r.Context(), slog.LevelWarn, ev, "webhook: the Conekta sync handler got an event that is not an inbound_payment request; mount NewConektaHandler for events")
-		h.write(w, h.ok)
+		// Acknowledging it would lose the event: refuse, so Conekta keeps it
+		// and its webhook log shows the misconfiguration.
+		h.logEvent(r.Context(), slog.LevelError, ev, "webhook: the Conekta approval URL got an event that is not an inbound_payment request; register NewConektaHandler's URL for events")
+		http.Error(w, "this URL answers inbound_payment requests only; send events to the webhook URL", http.StatusBadRequest)
 		return
 	}
 	h.answer(w, r.Context(), start, ev)
@@ -248,24 +250,30 @@ func (h *conektaSync) answer(w http.ResponseWriter, reqCtx context.Context, star
 		}
 		return
 	}
-	f := &flight{done: make(chan struct{})}
+	f := &flight{done: make(chan struct{}), res: h.forced(ev)}
 	h.flights[ev.ID] = f
 	h.mu.Unlock()
+	// Whatever happens below, the flight ends, so a repeat never waits on it
+	// for nothing.
+	defer func() {
+		h.mu.Lock()
+		delete(h.flights, ev.ID)
+		h.mu.Unlock()
+		close(f.done)
+	}()
 
 	res, keep := h.ask(w, ctx, start, ev)
 	res.id = ev.ID
-	h.mu.Lock()
-	delete(h.flights, ev.ID)
+	f.res = res
 	if keep {
+		h.mu.Lock()
 		h.order.PushBack(&res)
 		h.answers[ev.ID] = h.order.Back()
 		for h.order.Len() > h.conekta.remember {
 			delete(h.answers, h.order.Remove(h.order.Front()).(*answered).id)
 		}
+		h.mu.Unlock()
 	}
-	h.mu.Unlock()
-	f.res = res
-	close(f.done)
 }
 
 // outcome is what user code returned.
@@ -368,7 +376,11 @@ func (h *conektaSync) reportLate(start time.Time, ev *conekta.Event, o outcome) 
 	h.logEvent(context.Background(), slog.LevelWarn, ev, "webhook: Conekta responder answered after the decline was sent",
 		slog.Duration("elapsed", late.Elapsed))
 	if h.conekta.late != nil {
-		h.conekta.late(late)
+		// The callback is user code too: its panic must not take the
+		// handler's bookkeeping with it.
+		if err := callSafely(context.Background(), func(context.Context) error { h.conekta.late(late); return nil }); err != nil {
+			h.logEvent(context.Background(), slog.LevelError, ev, "webhook: the WithConektaLateAnswer callback failed", slog.String("error", err.Error()))
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"bytes"
 	"context"
 	"crypto/rsa"
 	"errors"
@@ -108,7 +109,9 @@ func TestConektaSyncAnswersAsTheGuide(t *testing.T) {
 		{inboundBody("e2", "inbound_payment.payment_attempt", 110700), 200, `{"payable":true}`},
 		{inboundBody("e3", "inbound_payment.payment_attempt", 2000000), 200, `{"payable":false,"failure_code":"35"}`},
 		{inboundBody("e4", "inbound_payment.reverse", 110700), 200, `{}`},
-		{conektaBody("e5", "order.paid"), 200, `{}`}, // not for this handler: logged, acknowledged
+		// Not for this handler: refused, so Conekta keeps the event and its
+		// log shows the misconfiguration.
+		{conektaBody("e5", "order.paid"), 400, "this URL answers inbound_payment requests only; send events to the webhook URL\n"},
 	}
 	for _, tc := range cases {
 		status, body := ask(t, h, tc.body)
@@ -370,5 +373,56 @@ func TestConektaSyncOptions(t *testing.T) {
 	}
 	if _, err := NewConektaSyncHandler(auth, r, WithConektaBudget(1900*time.Millisecond), WithConektaRemember(1), WithMaxBodyBytes(1<<16), WithLogger(slog.New(slog.DiscardHandler))); err != nil {
 		t.Errorf("valid options refused: %v", err)
+	}
+}
+
+// A panicking late-answer callback must not leave the event id stuck: a
+// repeat asks user code again rather than waiting on a flight that never
+// ends.
+func TestConektaSyncLateCallbackPanicDoesNotPoisonTheEvent(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	r := approving()
+	lookup := r.lookup
+	r.lookup = func(ctx context.Context, p *conekta.InboundPayment) (conekta.InboundAnswer, error) {
+		if r.calls.Load() == 1 {
+			<-release // the first answer comes after the budget
+		}
+		return lookup(ctx, p)
+	}
+	lateSeen := make(chan struct{})
+	h := newSync(t, digestAuth(), r, WithConektaBudget(50*time.Millisecond),
+		WithConektaLateAnswer(func(ConektaLateAnswer) { close(lateSeen); panic("callback bug") }))
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	body := inboundBody("e1", "inbound_payment.lookup", 0)
+	post := func() (int, string) {
+		sig, _ := SignConekta(body, testutil.RSAKey())
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
+		req.Header.Set(ConektaDigestHeader, sig)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	// The decline arrives over the wire while the first lookup still runs.
+	if status, got := post(); status != 200 || !strings.Contains(got, `"payable":false`) {
+		t.Fatalf("first request: %d %s, want the forced decline", status, got)
+	}
+	close(release)
+	<-lateSeen
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		status, got := post()
+		if status == 200 && strings.Contains(got, `"payable":true`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the event stayed stuck after the callback panicked: %d %s", status, got)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
