@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/pagos-go/pagos/internal/jsonx"
 	"iter"
 	"net/http"
 	"net/url"
@@ -136,9 +137,9 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	// data is read in the same pass; only a data that is not an object
 	// takes a second, lenient one.
 	type envelope struct {
-		ID            *string         `json:"id"`
+		ID            json.RawMessage `json:"id"` // a string; a number is kept as its text
 		Type          *string         `json:"type"`
-		Livemode      bool            `json:"livemode"`
+		Livemode      json.RawMessage `json:"livemode"`
 		CreatedAt     json.RawMessage `json:"created_at"`
 		WebhookStatus json.RawMessage `json:"webhook_status"`
 		WebhookLogs   json.RawMessage `json:"webhook_logs"`
@@ -156,15 +157,17 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 			return fmt.Errorf("%w: %v", ErrMalformedEvent, err)
 		}
 	}
-	if env.ID == nil || *env.ID == "" {
-		return fmt.Errorf("%w: no id", ErrMalformedEvent)
+	id, err := jsonx.IDText(env.ID)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrMalformedEvent, err)
 	}
 	if env.Type == nil || *env.Type == "" {
 		return fmt.Errorf("%w: no type", ErrMalformedEvent)
 	}
-	*e = Event{ID: *env.ID, Type: EventType(*env.Type), Livemode: env.Livemode, Raw: append(json.RawMessage(nil), b...)}
+	*e = Event{ID: id, Type: EventType(*env.Type), Raw: append(json.RawMessage(nil), b...)}
 	// The rest is informative: a shape pagos does not expect leaves it empty
 	// rather than refusing an authentic event.
+	_ = json.Unmarshal(env.Livemode, &e.Livemode)
 	if len(env.CreatedAt) > 0 {
 		_ = e.CreatedAt.UnmarshalJSON(env.CreatedAt)
 	}

@@ -98,7 +98,12 @@ func TestEventEnvelopeStrictPayloadLenient(t *testing.T) {
 	if _, err := (&Event{ID: "e", Type: EventOrderPaid}).Order(); err == nil || !strings.Contains(err.Error(), "no data.object") {
 		t.Fatalf("event without data: %v", err)
 	}
-	for _, bad := range []string{`{}`, `{"id":"","type":"order.paid"}`, `{"id":"e"}`, `{"id":5,"type":"order.paid"}`, `[]`, `nope`} {
+	// A numeric id is kept as its text, and an odd livemode does not refuse
+	// an authentic event: only id and type are required.
+	if n, err := ParseEvent([]byte(`{"id":5,"type":"order.paid","livemode":"yes"}`)); err != nil || n.ID != "5" || n.Livemode {
+		t.Fatalf("numeric id: %+v, %v", n, err)
+	}
+	for _, bad := range []string{`{}`, `{"id":"","type":"order.paid"}`, `{"id":"e"}`, `{"id":true,"type":"order.paid"}`, `[]`, `nope`} {
 		if _, err := ParseEvent([]byte(bad)); !errors.Is(err, ErrMalformedEvent) {
 			t.Errorf("ParseEvent(%s) err = %v, want ErrMalformedEvent", bad, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/pagos-go/pagos/internal/jsonx"
 	"iter"
 	"net/url"
 	"strconv"
@@ -81,33 +82,7 @@ func (t Time) MarshalJSON() ([]byte, error) {
 // Text is a value Conekta sends sometimes as a string and sometimes as a
 // number, such as a cash reference (10001140326893401915, too large for any
 // integer type) or an authorization code. It keeps the text either way.
-type Text string
-
-// UnmarshalJSON accepts a string or a number.
-func (t *Text) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*t = ""
-		return nil
-	}
-	if len(b) >= 2 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0 {
-		*t = Text(b[1 : len(b)-1]) // no escapes: the text is as sent
-		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*t = Text(s)
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("conekta: expected a string or a number")
-	}
-	*t = Text(n)
-	return nil
-}
+type Text = jsonx.Text
 
 // Metadata is free data you attach to a customer or order. On orders Conekta
 // allows at most 100 keys with scalar values: strings of at most 249

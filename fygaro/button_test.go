@@ -73,7 +73,7 @@ func TestSignJWTWorkedExample(t *testing.T) {
 
 func TestLinkWorkedExample(t *testing.T) {
 	t.Parallel()
-	link, err := newTestButton(t).Link(&LinkParams{Amount: NewAmount(10001), Currency: "USD", CustomReference: "001"})
+	link, err := newTestButton(t).Link(&LinkParams{Amount: AmountFromCents(10001), Currency: "USD", CustomReference: "001"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestLinkAllClaims(t *testing.T) {
 	link, err := newTestButton(t).Link(&LinkParams{
 		Amount: money.MustParse("1250.5"), Currency: "CRC", CustomReference: "order-42",
 		ExpiresAt: testNow.Add(2 * time.Hour), NotBefore: testNow.Add(-time.Minute),
-		TaxAmount: NewAmount(14386),
+		TaxAmount: AmountFromCents(14386),
 		Client:    ClientData{Name: "Ana Pérez", Email: "ana@example.com", Phone: "+50688887777"},
 		Lang:      LangEnglish,
 	})
@@ -108,7 +108,7 @@ func TestLinkRefusesBadParams(t *testing.T) {
 	t.Parallel()
 	b := newTestButton(t)
 	ok := func() LinkParams {
-		return LinkParams{Amount: NewAmount(2500), Currency: "USD", CustomReference: "order-1"}
+		return LinkParams{Amount: AmountFromCents(2500), Currency: "USD", CustomReference: "order-1"}
 	}
 	three, trailing := money.MustParse("10.001"), money.MustParse("10.010")
 	cases := []struct {
@@ -119,7 +119,7 @@ func TestLinkRefusesBadParams(t *testing.T) {
 		{"valid", func(*LinkParams) {}, ""},
 		{"two places written with three", func(p *LinkParams) { p.Amount = trailing }, ""},
 		{"no amount", func(p *LinkParams) { p.Amount = Amount{} }, "LinkParams.Amount"},
-		{"negative amount", func(p *LinkParams) { p.Amount = NewAmount(-100) }, "LinkParams.Amount"},
+		{"negative amount", func(p *LinkParams) { p.Amount = AmountFromCents(-100) }, "LinkParams.Amount"},
 		{"three decimal places", func(p *LinkParams) { p.Amount = three }, "LinkParams.Amount"},
 		{"no currency", func(p *LinkParams) { p.Currency = "" }, "LinkParams.Currency"},
 		{"lower-case currency", func(p *LinkParams) { p.Currency = "usd" }, "LinkParams.Currency"},
@@ -128,7 +128,7 @@ func TestLinkRefusesBadParams(t *testing.T) {
 		{"reference with newline", func(p *LinkParams) { p.CustomReference = "a\nb" }, "LinkParams.CustomReference"},
 		{"expired", func(p *LinkParams) { p.ExpiresAt = testNow.Add(-time.Second) }, "LinkParams.ExpiresAt"},
 		{"never valid", func(p *LinkParams) { p.ExpiresAt = testNow.Add(time.Hour); p.NotBefore = testNow.Add(time.Hour) }, "LinkParams.NotBefore"},
-		{"negative tax", func(p *LinkParams) { p.TaxAmount = NewAmount(-1) }, "LinkParams.TaxAmount"},
+		{"negative tax", func(p *LinkParams) { p.TaxAmount = AmountFromCents(-1) }, "LinkParams.TaxAmount"},
 		{"tax with three places", func(p *LinkParams) { p.TaxAmount = three }, "LinkParams.TaxAmount"},
 		{"bad email", func(p *LinkParams) { p.Client.Email = "ana.example.com" }, "LinkParams.Client.Email"},
 		{"name with tab", func(p *LinkParams) { p.Client.Name = "Ana\tP" }, "LinkParams.Client.Name"},
@@ -212,7 +212,7 @@ func TestPrefilledLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	link, err := u.PrefilledLink(&PrefillParams{Amount: NewAmount(1000), ClientNote: "Pedido 42 & envío", ClientReference: "order-42", Lang: LangEnglish})
+	link, err := u.PrefilledLink(&PrefillParams{Amount: AmountFromCents(1000), ClientNote: "Pedido 42 & envío", ClientReference: "order-42", Lang: LangEnglish})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func TestPrefilledLink(t *testing.T) {
 		t.Fatalf("Button.PrefilledLink = %q, %v", l, err)
 	}
 	for _, p := range []*PrefillParams{
-		{Amount: NewAmount(-5)},
+		{Amount: AmountFromCents(-5)},
 		{Amount: money.MustParse("1.005")},
 		{ClientNote: "line\nbreak"},
 		{ClientReference: "\x00"},

@@ -10,7 +10,7 @@
 //
 //	btn, err := fygaro.NewButton("https://www.fygaro.com/es/pb/<uuid>/", apiKey, apiSecret)
 //	link, err := btn.Link(&fygaro.LinkParams{
-//		Amount:          fygaro.NewAmount(2500), // 25.00
+//		Amount:          fygaro.AmountFromCents(2500), // 25.00
 //		Currency:        "USD",
 //		CustomReference: "order-1001",
 //		ExpiresAt:       time.Now().Add(24 * time.Hour),
@@ -37,7 +37,7 @@
 //
 // Amounts are Amount, an exact decimal in the currency's major unit, never a
 // float. Fygaro takes at most two decimal places; links send them as
-// strings with exactly two ("25.00"). Build amounts with NewAmount (from
+// strings with exactly two ("25.00"). Build amounts with AmountFromCents (from
 // cents) or ParseAmount.
 //
 // # Hooks

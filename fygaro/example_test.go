@@ -15,7 +15,7 @@ func ExampleButton_Link() {
 		fmt.Println(err)
 		return
 	}
-	link, err := btn.Link(&fygaro.LinkParams{Amount: fygaro.NewAmount(10001), Currency: "USD", CustomReference: "001"})
+	link, err := btn.Link(&fygaro.LinkParams{Amount: fygaro.AmountFromCents(10001), Currency: "USD", CustomReference: "001"})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -34,7 +34,7 @@ func ExampleButtonURL_PrefilledLink() {
 		fmt.Println(err)
 		return
 	}
-	link, _ := u.PrefilledLink(&fygaro.PrefillParams{Amount: fygaro.NewAmount(1000), ClientReference: "order-1001", Lang: fygaro.LangEnglish})
+	link, _ := u.PrefilledLink(&fygaro.PrefillParams{Amount: fygaro.AmountFromCents(1000), ClientReference: "order-1001", Lang: fygaro.LangEnglish})
 	fmt.Println(link)
 	// Output:
 	// https://www.fygaro.com/en/pb/3f2b8c1e-6a4d-4f0b-9c2e-8d7a1b5e4f60/?amount=10.00&client_reference=order-1001

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/pagos-go/pagos/internal/jsonx"
 	"strings"
 )
 
@@ -72,18 +73,19 @@ type Hook struct {
 
 // refs are the fields a hook body and its JWT claims share.
 type refs struct {
-	CustomReference      string `json:"customReference"`
-	Reference            string `json:"reference"`
-	TransactionReference string `json:"transactionReference"` // the oldest hooks' name
-	CreatedAt            Time   `json:"createdAt"`
+	// Fygaro documents strings; a number is kept as its text.
+	CustomReference      jsonx.Text `json:"customReference"`
+	Reference            jsonx.Text `json:"reference"`
+	TransactionReference jsonx.Text `json:"transactionReference"` // the oldest hooks' name
+	CreatedAt            Time       `json:"createdAt"`
 }
 
 // reference returns the transaction reference under either name.
 func (r *refs) reference() string {
 	if r.Reference != "" {
-		return r.Reference
+		return string(r.Reference)
 	}
-	return r.TransactionReference
+	return string(r.TransactionReference)
 }
 
 // ParseHook decodes a hook body without verifying it. Use
@@ -114,7 +116,7 @@ func (h *Hook) UnmarshalJSON(b []byte) error {
 	case v.JWT == "":
 		return fmt.Errorf("%w: no jwt", ErrMalformedHook)
 	}
-	*h = Hook{CustomReference: v.CustomReference, Reference: ref, CreatedAt: v.CreatedAt, JWT: v.JWT,
+	*h = Hook{CustomReference: string(v.CustomReference), Reference: ref, CreatedAt: v.CreatedAt, JWT: v.JWT,
 		Raw: append(json.RawMessage(nil), b...)}
 	return nil
 }
@@ -150,7 +152,7 @@ func (c *Claims) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	*c = Claims{CustomReference: v.CustomReference, Reference: v.reference(), Currency: v.Currency,
+	*c = Claims{CustomReference: string(v.CustomReference), Reference: v.reference(), Currency: v.Currency,
 		Amount: v.Amount, CreatedAt: v.CreatedAt, ClientData: v.ClientData}
 	return nil
 }

@@ -20,8 +20,9 @@ type Amount = money.Amount
 // ParseAmount reads a decimal amount such as "100.01" or "25".
 func ParseAmount(s string) (Amount, error) { return money.Parse(s) }
 
-// NewAmount returns the amount units/100, exactly: NewAmount(10001) is 100.01.
-func NewAmount(cents int64) Amount { return money.FromMinor(cents, 2) }
+// AmountFromCents returns the amount cents/100, exactly: AmountFromCents(10001)
+// is 100.01. (toku.NewAmount counts whole pesos: the name says the unit.)
+func AmountFromCents(cents int64) Amount { return money.FromMinor(cents, 2) }
 
 // ClientData is the customer's name, email and phone: what a dynamic link
 // pre-fills on the checkout page (clientData) and what the hook reports the
@@ -34,26 +35,44 @@ type ClientData struct {
 
 // Time is a Unix time as Fygaro sends it in createdAt: whole seconds as a
 // JSON number, or the same digits in a string. A fraction of a second, if
-// one is sent, is kept exactly.
+// one is sent, is kept exactly; milliseconds (13 digits) and RFC 3339 text
+// are read too.
 type Time struct {
 	time.Time
 }
 
-// UnmarshalJSON reads seconds since the Unix epoch, as a number or a string
-// of digits; null leaves t zero.
+// UnmarshalJSON reads createdAt in any of the forms above. It never fails:
+// a form it cannot read leaves t zero, so an authentic hook is never refused
+// over its timestamp's shape (a JWT-only hook then has its age checked by
+// its iat, or is refused for having none).
 func (t *Time) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		return nil
-	}
+	t.Time = time.Time{}
 	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
 		b = b[1 : len(b)-1]
 	}
-	v, ok := parseUnix(b)
-	if !ok {
-		return fmt.Errorf("fygaro: timestamp %q is not Unix seconds", truncate(string(b)))
+	if v, ok := parseUnix(b); ok {
+		t.Time = v
+	} else if v, ok := parseUnixMilli(b); ok {
+		t.Time = v
+	} else if v, err := time.Parse(time.RFC3339Nano, string(b)); err == nil {
+		t.Time = v
 	}
-	t.Time = v
 	return nil
+}
+
+// parseUnixMilli reads whole milliseconds since the Unix epoch (13 digits).
+func parseUnixMilli(b []byte) (time.Time, bool) {
+	if len(b) != 13 {
+		return time.Time{}, false
+	}
+	var ms int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return time.Time{}, false
+		}
+		ms = ms*10 + int64(c-'0')
+	}
+	return time.UnixMilli(ms).UTC(), true
 }
 
 // parseUnix reads "1700000000" or "1700000000.25": digits, and at most nine

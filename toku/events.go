@@ -1,11 +1,10 @@
 package toku
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
+	"github.com/pagos-go/pagos/internal/jsonx"
 	"strings"
 )
 
@@ -153,9 +152,9 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &env); err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformedEvent, err)
 	}
-	id, err := idText(env.ID)
+	id, err := jsonx.IDText(env.ID)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %v", ErrMalformedEvent, err)
 	}
 	if env.EventType == nil || *env.EventType == "" {
 		return fmt.Errorf("%w: no event_type", ErrMalformedEvent)
@@ -165,33 +164,6 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 		e.AccountID = *env.AccountID
 	}
 	return nil
-}
-
-// idText returns an event id as text: a string's content, or a number's
-// digits exactly as sent (the signed message uses the id as sent).
-func idText(raw json.RawMessage) (string, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return "", fmt.Errorf("%w: no id", ErrMalformedEvent)
-	}
-	if raw[0] == '"' {
-		s, err := strconv.Unquote(string(raw))
-		if err != nil {
-			var v string
-			if json.Unmarshal(raw, &v) != nil {
-				return "", fmt.Errorf("%w: bad id", ErrMalformedEvent)
-			}
-			s = v
-		}
-		if s == "" {
-			return "", fmt.Errorf("%w: empty id", ErrMalformedEvent)
-		}
-		return s, nil
-	}
-	if raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9') {
-		return string(raw), nil
-	}
-	return "", fmt.Errorf("%w: id must be a string or number", ErrMalformedEvent)
 }
 
 // MarshalJSON writes the body as received.

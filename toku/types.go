@@ -3,6 +3,7 @@ package toku
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/pagos-go/pagos/internal/jsonx"
 	"github.com/pagos-go/pagos/internal/redact"
 	"strconv"
 	"strings"
@@ -193,23 +194,7 @@ type Secret = redact.Secret
 
 // Code is an identifier Toku sends sometimes as a number and sometimes as a
 // string, such as a response code; it keeps the text either way.
-type Code string
-
-// UnmarshalJSON accepts a string, number or boolean.
-func (c *Code) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		return nil
-	}
-	if s, err := strconv.Unquote(string(b)); err == nil {
-		*c = Code(s)
-		return nil
-	}
-	if len(b) > 0 && (b[0] == '{' || b[0] == '[') {
-		return fmt.Errorf("toku: code must be a string or number")
-	}
-	*c = Code(b)
-	return nil
-}
+type Code = jsonx.Text
 
 // Bool returns a pointer to v, for optional fields of params.
 func Bool(v bool) *bool { return &v }

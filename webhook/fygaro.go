@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/pagos-go/pagos/internal/jsonx"
 	"net/http"
 	"slices"
 	"strconv"
@@ -100,9 +101,9 @@ func newFygaroVerifier(where string, s *settings, keys FygaroKeys) (*fygaroVerif
 // fygaro.Hook.Claims to decode on demand.
 type fygaroClaims struct {
 	jwt.RegisteredClaims
-	CustomReference      string      `json:"customReference"`
-	Reference            string      `json:"reference"`
-	TransactionReference string      `json:"transactionReference"`
+	CustomReference      jsonx.Text  `json:"customReference"`
+	Reference            jsonx.Text  `json:"reference"`
+	TransactionReference jsonx.Text  `json:"transactionReference"`
 	CreatedAt            fygaro.Time `json:"createdAt"`
 }
 
@@ -130,16 +131,16 @@ func (v *fygaroVerifier) verify(body []byte, h http.Header) (*fygaro.Hook, error
 	}
 
 	// The body repeats the claims; a body the token does not vouch for is refused.
-	ref := claims.Reference
+	ref := string(claims.Reference)
 	if ref == "" {
-		ref = claims.TransactionReference
+		ref = string(claims.TransactionReference)
 	}
 	switch {
 	case ref == "":
 		return nil, fmt.Errorf("%w: the verified jwt carries no reference or transactionReference", ErrMalformedPayload)
 	case ref != hook.Reference:
 		return nil, fmt.Errorf("%w: the jwt's transaction reference differs from the body's", ErrSignatureMismatch)
-	case claims.CustomReference != hook.CustomReference:
+	case string(claims.CustomReference) != hook.CustomReference:
 		return nil, fmt.Errorf("%w: the jwt's customReference differs from the body's", ErrSignatureMismatch)
 	case !claims.CreatedAt.IsZero() && !hook.CreatedAt.IsZero() && !claims.CreatedAt.Equal(hook.CreatedAt.Time):
 		return nil, fmt.Errorf("%w: the jwt's createdAt differs from the body's", ErrSignatureMismatch)

@@ -515,3 +515,21 @@ func TestFygaroJWTAllowsOnlyHMAC(t *testing.T) {
 		}
 	}
 }
+
+// An authentic hook in a shape the guide does not describe (numeric
+// references, createdAt in milliseconds) is processed, not refused: its
+// dedupe key can be read, and Fygaro would otherwise retry it until it
+// suspends the hook.
+func TestFygaroHandlerAcceptsOddButAuthenticShapes(t *testing.T) {
+	t.Parallel()
+	var got *fygaro.Hook
+	fh := newFygaroHarness(t, func(_ context.Context, h *fygaro.Hook) error { got = h; return nil })
+	claims := `{"customReference":42,"reference":123456,"currency":"USD","amount":"25.00","createdAt":1699999990000}`
+	body := []byte(`{"reference":123456,"customReference":42,"createdAt":1699999990000,"jwt":"` + fyToken(t, claims, fyKeyID, fySecret) + `"}`)
+	if w := fh.post(body); w.Code != http.StatusOK {
+		t.Fatalf("answered %d %s", w.Code, w.Body)
+	}
+	if got == nil || got.Reference != "123456" || got.CustomReference != "42" || !got.CreatedAt.Equal(time.UnixMilli(1699999990000)) {
+		t.Fatalf("hook %+v", got)
+	}
+}

@@ -210,8 +210,12 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithClock sets the clock used for timestamp checks (default time.Now).
+// Toku and Fygaro sign timestamps; Conekta and Tpaga do not.
 func WithClock(now func() time.Time) Option {
 	return func(s *settings) error {
+		if err := s.only("WithClock", provToku, provFygaro); err != nil {
+			return err
+		}
 		if now == nil {
 			return errors.New("WithClock: the clock is nil")
 		}

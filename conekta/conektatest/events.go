@@ -70,16 +70,54 @@ func (s *Server) dispatch(events ...json.RawMessage) {
 		s.idle = make(chan struct{})
 	}
 	s.inflight += len(targets)
-	s.mu.Unlock()
 	for _, wh := range targets {
-		go func() {
-			defer s.doneDelivery()
-			for i, ev := range parsed {
-				if len(wh.SubscribedEvents) == 0 || slices.Contains(wh.SubscribedEvents, ev.Type) {
-					s.deliver(s.ctx, wh, ev, events[i])
-				}
+		// One outbox per webhook, drained by one goroutine: a webhook gets
+		// its events in the order they happened, so tests are deterministic.
+		ob := s.outboxes[wh.ID]
+		if ob == nil {
+			ob = &outbox{}
+			s.outboxes[wh.ID] = ob
+		}
+		ob.batches = append(ob.batches, batch{wh: wh, parsed: parsed, raw: events})
+		if !ob.draining {
+			ob.draining = true
+			go s.drain(ob)
+		}
+	}
+	s.mu.Unlock()
+}
+
+// outbox queues the deliveries to one webhook.
+type outbox struct {
+	batches  []batch
+	draining bool
+}
+
+// batch is the events of one change, for one webhook.
+type batch struct {
+	wh     conekta.Webhook
+	parsed []*conekta.Event
+	raw    []json.RawMessage
+}
+
+// drain delivers an outbox's batches in order until it is empty.
+func (s *Server) drain(ob *outbox) {
+	for {
+		s.mu.Lock()
+		if len(ob.batches) == 0 {
+			ob.draining = false
+			s.mu.Unlock()
+			return
+		}
+		b := ob.batches[0]
+		ob.batches = ob.batches[1:]
+		s.mu.Unlock()
+		for i, ev := range b.parsed {
+			if len(b.wh.SubscribedEvents) == 0 || slices.Contains(b.wh.SubscribedEvents, ev.Type) {
+				s.deliver(s.ctx, b.wh, ev, b.raw[i])
 			}
-		}()
+		}
+		s.doneDelivery()
 	}
 }
 

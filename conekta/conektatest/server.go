@@ -87,6 +87,7 @@ type Server struct {
 	eventIDs    []string
 	logs        map[string][]*conekta.WebhookLog // event id → deliveries
 	inflight    int                              // webhook deliveries in progress
+	outboxes    map[string]*outbox               // by webhook id
 	idle        chan struct{}                    // closed when inflight drops to 0
 	webhooks    map[string]*conekta.Webhook
 	webhookIDs  []string
@@ -193,6 +194,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		events:      map[string]json.RawMessage{},
 		logs:        map[string][]*conekta.WebhookLog{},
 		webhooks:    map[string]*conekta.Webhook{},
+		outboxes:    map[string]*outbox{},
 		keys:        map[string]*signingKey{},
 		hc:          fake.HTTPClient(),
 		newID:       fake.IDs(),

@@ -27,7 +27,7 @@ func fygaroFlow(ctx context.Context, p *printer, env func(string) string) error 
 	p.step("started the Fygaro fake checkout at %s (set FYGARO_BUTTON_URL, FYGARO_API_KEY and FYGARO_API_SECRET for a real link)", fake.URL)
 
 	// The order the link is for, as the shop records it.
-	orderID, total, currency := "order-1001", fygaro.NewAmount(2500), "USD"
+	orderID, total, currency := "order-1001", fygaro.AmountFromCents(2500), "USD"
 
 	hooks, err := startHookServer()
 	if err != nil {
@@ -116,7 +116,7 @@ func fygaroLive(p *printer, buttonURL, key, secret, currency string) error {
 	}
 	p.step("using the real Fygaro button %s", btn.ButtonURL)
 	ref := "pagos-quickstart-" + time.Now().UTC().Format("20060102-150405")
-	link, err := btn.Link(&fygaro.LinkParams{Amount: fygaro.NewAmount(100), Currency: currency, CustomReference: ref,
+	link, err := btn.Link(&fygaro.LinkParams{Amount: fygaro.AmountFromCents(100), Currency: currency, CustomReference: ref,
 		ExpiresAt: time.Now().Add(time.Hour)})
 	if err != nil {
 		return fmt.Errorf("build the link: %w", err)

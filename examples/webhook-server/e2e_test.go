@@ -303,7 +303,7 @@ func TestEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		link, err := btn.Link(&fygaro.LinkParams{Amount: fygaro.NewAmount(2500), Currency: "USD", CustomReference: "order-42", ExpiresAt: time.Now().Add(time.Hour)})
+		link, err := btn.Link(&fygaro.LinkParams{Amount: fygaro.AmountFromCents(2500), Currency: "USD", CustomReference: "order-42", ExpiresAt: time.Now().Add(time.Hour)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,7 +7,7 @@
 //	hooks := httptest.NewServer(h)
 //	srv.SetHookURL(hooks.URL)
 //	btn, _ := srv.Button()                  // a fygaro.Button for the fake's button
-//	link, _ := btn.Link(&fygaro.LinkParams{Amount: fygaro.NewAmount(2500), Currency: "USD", CustomReference: "order-42"})
+//	link, _ := btn.Link(&fygaro.LinkParams{Amount: fygaro.AmountFromCents(2500), Currency: "USD", CustomReference: "order-42"})
 //	pay, _ := srv.Pay(ctx, link, nil)       // the hook reaches your handler
 //
 // Opening a link (Open, or Pay) checks it as Fygaro's checkout page would: a

@@ -30,7 +30,7 @@ func Example() {
 	fake.SetHookURL(hooks.URL)
 
 	btn, _ := fake.Button() // fygaro.NewButton(buttonURL, apiKey, apiSecret) in production
-	link, _ := btn.Link(&fygaro.LinkParams{Amount: fygaro.NewAmount(2500), Currency: "USD", CustomReference: "order-42"})
+	link, _ := btn.Link(&fygaro.LinkParams{Amount: fygaro.AmountFromCents(2500), Currency: "USD", CustomReference: "order-42"})
 	pay, err := fake.Pay(ctx, link, nil)
 	if err != nil {
 		fmt.Println(err)

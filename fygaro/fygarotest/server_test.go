@@ -81,7 +81,7 @@ func link(t *testing.T, fake *fygarotest.Server, p *fygaro.LinkParams) string {
 }
 
 func order42() *fygaro.LinkParams {
-	return &fygaro.LinkParams{Amount: fygaro.NewAmount(2500), Currency: "USD", CustomReference: "order-42",
+	return &fygaro.LinkParams{Amount: fygaro.AmountFromCents(2500), Currency: "USD", CustomReference: "order-42",
 		ExpiresAt: t0.Add(time.Hour), Client: fygaro.ClientData{Name: "Luis Mora", Email: "luis@example.com"}}
 }
 
@@ -112,7 +112,7 @@ func TestPayDeliversASignedHookProcessedOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &fygaro.Claims{CustomReference: "order-42", Reference: pay.Reference, Currency: "USD", Amount: fygaro.NewAmount(2500),
+	want := &fygaro.Claims{CustomReference: "order-42", Reference: pay.Reference, Currency: "USD", Amount: fygaro.AmountFromCents(2500),
 		CreatedAt: fygaro.Time{Time: t0}, ClientData: fygaro.ClientData{Name: "Luis Mora", Email: "luis@example.com"}}
 	if diff := cmp.Diff(want, c, cmp.Comparer(func(a, b fygaro.Amount) bool { return a.String() == b.String() })); diff != "" {
 		t.Errorf("claims (-want +got):\n%s", diff)
@@ -258,19 +258,19 @@ func TestOpenShowsTheCheckout(t *testing.T) {
 	t.Parallel()
 	fake := newFake(t)
 	p := order42()
-	p.TaxAmount = fygaro.NewAmount(288)
+	p.TaxAmount = fygaro.AmountFromCents(288)
 	p.Lang = fygaro.LangEnglish
 	co, err := fake.Open(link(t, fake, p))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &fygarotest.Checkout{Dynamic: true, Amount: fygaro.NewAmount(2500), Currency: "USD", CustomReference: "order-42",
-		TaxAmount: fygaro.NewAmount(288), Client: p.Client, Lang: fygaro.LangEnglish, ExpiresAt: t0.Add(time.Hour)}
+	want := &fygarotest.Checkout{Dynamic: true, Amount: fygaro.AmountFromCents(2500), Currency: "USD", CustomReference: "order-42",
+		TaxAmount: fygaro.AmountFromCents(288), Client: p.Client, Lang: fygaro.LangEnglish, ExpiresAt: t0.Add(time.Hour)}
 	if diff := cmp.Diff(want, co, cmp.Comparer(func(a, b fygaro.Amount) bool { return a.String() == b.String() })); diff != "" {
 		t.Errorf("checkout (-want +got):\n%s", diff)
 	}
 	bu, _ := fygaro.ParseButtonURL(fake.ButtonURL)
-	plain, _ := bu.PrefilledLink(&fygaro.PrefillParams{Amount: fygaro.NewAmount(1000), ClientNote: "gift", ClientReference: "r-1"})
+	plain, _ := bu.PrefilledLink(&fygaro.PrefillParams{Amount: fygaro.AmountFromCents(1000), ClientNote: "gift", ClientReference: "r-1"})
 	co, err = fake.Open(plain)
 	if err != nil || co.Dynamic || co.Amount.String() != "10.00" || co.Currency != fygarotest.DefaultCurrency || co.CustomReference != "r-1" || co.ClientNote != "gift" {
 		t.Fatalf("plain checkout %+v, %v", co, err)
