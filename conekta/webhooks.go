@@ -187,31 +187,31 @@ const MinKeyBits = 2048
 func ParsePublicKey(pemText string) (*rsa.PublicKey, error) {
 	block, _ := pem.Decode([]byte(pemText))
 	if block == nil {
-		return nil, errors.New("public key is not PEM: expected -----BEGIN PUBLIC KEY-----")
+		return nil, errors.New("conekta: public key is not PEM: expected -----BEGIN PUBLIC KEY-----")
 	}
 	var pub *rsa.PublicKey
 	switch block.Type {
 	case "PUBLIC KEY":
 		k, err := x509.ParsePKIXPublicKey(block.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("public key: %w", err)
+			return nil, fmt.Errorf("conekta: public key: %w", err)
 		}
 		rk, ok := k.(*rsa.PublicKey)
 		if !ok {
-			return nil, fmt.Errorf("public key is a %T, not RSA", k)
+			return nil, fmt.Errorf("conekta: public key is a %T, not RSA", k)
 		}
 		pub = rk
 	case "RSA PUBLIC KEY":
 		k, err := x509.ParsePKCS1PublicKey(block.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("public key: %w", err)
+			return nil, fmt.Errorf("conekta: public key: %w", err)
 		}
 		pub = k
 	default:
-		return nil, fmt.Errorf("PEM block is %q, not a public key", block.Type)
+		return nil, fmt.Errorf("conekta: PEM block is %q, not a public key", block.Type)
 	}
 	if pub.N.BitLen() < MinKeyBits {
-		return nil, fmt.Errorf("public key has %d bits; at least %d are required", pub.N.BitLen(), MinKeyBits)
+		return nil, fmt.Errorf("conekta: public key has %d bits; at least %d are required", pub.N.BitLen(), MinKeyBits)
 	}
 	return pub, nil
 }

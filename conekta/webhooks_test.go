@@ -1,7 +1,9 @@
 package conekta
 
 import (
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -203,4 +205,20 @@ func TestPaymentTests(t *testing.T) {
 			t.Errorf("Create(%+v) err = %v", p, err)
 		}
 	}
+}
+
+// FuzzParsePublicKey: keys come from configuration and from the
+// webhook_keys API; a bad one is an error, never a panic.
+func FuzzParsePublicKey(f *testing.F) {
+	der, _ := x509.MarshalPKIXPublicKey(&testutil.RSAKey().PublicKey)
+	f.Add(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})))
+	f.Add(string(pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(&testutil.RSAKey().PublicKey)})))
+	f.Add("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
+	f.Add("not pem")
+	f.Fuzz(func(t *testing.T, text string) {
+		k, err := ParsePublicKey(text)
+		if err == nil && (k == nil || k.N.BitLen() < 2048) {
+			t.Fatalf("accepted a key it should refuse: %v", k)
+		}
+	})
 }

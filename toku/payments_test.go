@@ -220,7 +220,7 @@ func FuzzDecodeError(f *testing.F) {
 	})
 }
 
-// FuzzTransaction: payments-list items come from the network.
+// FuzzTransaction: payments-list items and list pages come from the network.
 func FuzzTransaction(f *testing.F) {
 	f.Add([]byte(transactionItem))
 	f.Add([]byte(`{"id":"pay_1","payment_amount":"1000","customer":"cus_1"}`))
@@ -230,6 +230,8 @@ func FuzzTransaction(f *testing.F) {
 		_ = tr.UnmarshalJSON(b)
 		var p PaymentPage
 		_ = p.UnmarshalJSON(b)
+		var page Page[*Customer]
+		_ = page.UnmarshalJSON(b)
 	})
 }
 

@@ -32,7 +32,8 @@
 // hanging up does not cut work in half, bounded by a timeout (default 20 s).
 // Returning nil answers 200; an error, a panic or the timeout answers 500 so
 // the provider retries. Deliveries are at least once; the handler makes
-// processing exactly once with a dedupe store.
+// processing exactly once with a dedupe store. Honour ctx in your code: it
+// ends at the timeout, and a claim's lease is not renewed beyond it.
 //
 // # Dedupe
 //

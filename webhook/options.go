@@ -166,7 +166,10 @@ func WithTimeout(d time.Duration) Option {
 }
 
 // WithLease sets how long a delivery holds its claim on an event (default:
-// the timeout plus 10 s). It must exceed the timeout.
+// the timeout plus 10 s). It must exceed the timeout. The lease is not
+// renewed: user code that ignores its context's end and runs past the lease
+// may run a second time, concurrently, if a duplicate arrives then. Honour
+// ctx in user code.
 func WithLease(d time.Duration) Option {
 	return func(s *settings) error {
 		if err := s.handlerOnly("WithLease"); err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/pagos-go/pagos/tpaga"
@@ -124,8 +125,15 @@ func NewTpagaHandler(authorization string, fn TpagaHandlerFunc, opts ...Option) 
 		if err != nil {
 			return nil, err
 		}
-		return &delivery{key: n.Reference + "/" + n.EfectyOrderID, run: func(ctx context.Context) error { return fn(ctx, n) }}, nil
+		return &delivery{key: tpagaKey(n), run: func(ctx context.Context) error { return fn(ctx, n) }}, nil
 	}}, nil
+}
+
+// tpagaKey is a deposit's dedupe key: its efecty_order_id with its
+// reference, the reference's length first so that no two deposits share a
+// key whatever characters they hold ("12:575657589293/999777555").
+func tpagaKey(n *tpaga.Notification) string {
+	return strconv.Itoa(len(n.Reference)) + ":" + n.Reference + "/" + n.EfectyOrderID
 }
 
 // WithTpagaHeader names the header that carries the agreed value, when the

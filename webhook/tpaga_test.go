@@ -252,3 +252,15 @@ func FuzzVerifyTpaga(f *testing.F) {
 		}
 	})
 }
+
+func TestTpagaKeyIsUnambiguous(t *testing.T) {
+	t.Parallel()
+	a := tpagaKey(&tpaga.Notification{Reference: "a/b", EfectyOrderID: "c"})
+	b := tpagaKey(&tpaga.Notification{Reference: "a", EfectyOrderID: "b/c"})
+	if a == b {
+		t.Fatalf("two deposits share the key %q", a)
+	}
+	if got := tpagaKey(&tpaga.Notification{Reference: "575657589293", EfectyOrderID: "999777555"}); got != "12:575657589293/999777555" {
+		t.Fatalf("key %q", got)
+	}
+}
