@@ -505,7 +505,7 @@ func TestTwoReplicasShareDedupe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the server binary")
 	}
-	dsn := testutil.PostgresDSN(t)
+	dsn := testutil.PostgresDSN(t, os.Getenv)
 	ctx := context.Background()
 	// The database outlives this run: ids unique to the run keep a done
 	// event of an earlier run from answering for this one.

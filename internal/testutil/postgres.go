@@ -1,7 +1,6 @@
 package testutil
 
 import (
-	"os"
 	"testing"
 )
 
@@ -16,15 +15,16 @@ const noPostgres = PostgresDSNEnv + ` is not set. To run the PostgreSQL tests, s
 	` + PostgresDSNEnv + `='postgres://postgres:pagos@127.0.0.1:55432/postgres?sslmode=disable' go test -race ./...
 or run bash .ci/run, which installs PostgreSQL from Debian's packages and starts one (see the README).`
 
-// PostgresDSN returns the test database's DSN. Without one it skips the
-// test, unless PostgresRequiredEnv=1 or CI=true (a skip in CI would prove
-// nothing) makes that a failure.
-func PostgresDSN(t testing.TB) string {
+// PostgresDSN returns the test database's DSN, read through getenv (pass
+// os.Getenv from the test). Without one it skips the test, unless
+// PostgresRequiredEnv=1 or CI=true (a skip in CI would prove nothing) makes
+// that a failure.
+func PostgresDSN(t testing.TB, getenv func(string) string) string {
 	t.Helper()
-	if dsn := os.Getenv(PostgresDSNEnv); dsn != "" {
+	if dsn := getenv(PostgresDSNEnv); dsn != "" {
 		return dsn
 	}
-	if os.Getenv(PostgresRequiredEnv) == "1" || os.Getenv("CI") == "true" {
+	if getenv(PostgresRequiredEnv) == "1" || getenv("CI") == "true" {
 		t.Fatal(PostgresRequiredEnv + "=1 or CI=true makes a database required. " + noPostgres)
 	}
 	t.Skip(noPostgres)

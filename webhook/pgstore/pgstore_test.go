@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ import (
 )
 
 // testDSN returns the test database's DSN, or skips (fails in CI).
-func testDSN(t testing.TB) string { return testutil.PostgresDSN(t) }
+func testDSN(t testing.TB) string { return testutil.PostgresDSN(t, os.Getenv) }
 
 // openDB opens the test database as one replica would: its own pool.
 func openDB(t testing.TB) *sql.DB {
