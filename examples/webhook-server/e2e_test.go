@@ -159,9 +159,6 @@ func (p *proc) post(t *testing.T, path string, header http.Header, body string) 
 // Fygaro checkout and a Tpaga Efecty deposit. Each is delivered twice and must
 // be received once; a forged request to each route is refused.
 func TestEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server binary")
-	}
 	ctx := context.Background()
 	addr := freeAddr(t)
 	base := "http://" + addr
@@ -502,9 +499,6 @@ func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
 // same event to both (two endpoints subscribed to it), and it is processed
 // once in total.
 func TestTwoReplicasShareDedupe(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server binary")
-	}
 	dsn := testutil.PostgresDSN(t, os.Getenv)
 	ctx := context.Background()
 	// The database outlives this run: ids unique to the run keep a done
