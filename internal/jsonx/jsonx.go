@@ -22,6 +22,8 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 	switch {
 	case string(b) == "null":
 		*t = ""
+	case len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0:
+		*t = Text(b[1 : len(b)-1]) // no escapes: the text is as sent, decoded without a second pass
 	case len(b) > 0 && b[0] == '"':
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
