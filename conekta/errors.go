@@ -60,6 +60,7 @@ type ErrorDetail struct {
 	DebugMessage string `json:"debug_message"` // for you
 }
 
+// Error describes the answer: status, Conekta's error type and its details.
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "conekta: %d", e.StatusCode)

@@ -55,6 +55,7 @@ type ErrorDetail struct {
 	Type string   // such as "value_error.missing"
 }
 
+// Error describes the answer: status, Toku's code, message and field details.
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "toku: %d", e.StatusCode)

@@ -83,6 +83,7 @@ const (
 	SignedBody
 )
 
+// String names what was signed: "event id", "body" or "none".
 func (s Signed) String() string {
 	switch s {
 	case SignedEventID:

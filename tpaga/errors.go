@@ -53,6 +53,7 @@ type Error struct {
 	Body       []byte              // the raw response body
 }
 
+// Error describes the answer: status and Tpaga's message.
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "tpaga: %d", e.StatusCode)

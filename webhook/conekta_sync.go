@@ -176,6 +176,7 @@ type flight struct {
 	res  answered // set before done is closed
 }
 
+// ServeHTTP answers one inbound_payment request within the budget.
 func (h *conektaSync) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	body, ok := h.readPost(w, r)

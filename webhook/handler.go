@@ -33,6 +33,7 @@ type engine struct {
 
 const storeTimeout = 5 * time.Second
 
+// ServeHTTP handles one delivery: see NewTokuHandler and its siblings.
 func (e *engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, ok := e.readPost(w, r)
 	if !ok {
@@ -207,6 +208,7 @@ type PanicError struct {
 	Stack []byte
 }
 
+// Error gives the panic value.
 func (p *PanicError) Error() string { return fmt.Sprintf("user code panicked: %v", p.Value) }
 
 // callSafely runs fn, turning a panic into an error.

@@ -24,6 +24,7 @@ type Key struct {
 	Event string
 }
 
+// String joins namespace, provider and event with slashes, for logs.
 func (k Key) String() string { return k.Namespace + "/" + k.Provider + "/" + k.Event }
 
 // ClaimStatus is the answer to Store.Claim.
@@ -39,6 +40,7 @@ const (
 	Busy
 )
 
+// String names the status: "acquired", "done" or "busy".
 func (s ClaimStatus) String() string {
 	switch s {
 	case Acquired:

@@ -383,6 +383,7 @@ type apiError struct {
 	detail conekta.ErrorDetail
 }
 
+// Error is the debug message, as Conekta words it.
 func (e *apiError) Error() string { return e.detail.DebugMessage }
 
 func invalid(param, message string) *apiError {

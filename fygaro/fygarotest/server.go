@@ -441,6 +441,7 @@ type ordered []struct {
 	v any
 }
 
+// MarshalJSON writes the members in their order, as Fygaro signs them.
 func (o ordered) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')

@@ -1,6 +1,3 @@
-// Package fake holds the plumbing the provider fakes (tokutest, conektatest,
-// fygarotest, tpagatest) share: deterministic ids, JSON answers, and webhook
-// delivery with retries.
 package fake
 
 import (

@@ -66,6 +66,7 @@ type OutcomeUnknownError struct {
 	Err  error // the provider *Error or the transport error
 }
 
+// Error says what was sent, that its outcome is unknown, and why.
 func (e *OutcomeUnknownError) Error() string {
 	msg := fmt.Sprintf("%s: %s %s: outcome unknown, the request may have taken effect; look it up before retrying", e.Provider, e.Method, e.Path)
 	if e.Sent != "" {
@@ -88,6 +89,7 @@ type ParamError struct {
 	Reason   string // what is wrong and how to fix it
 }
 
+// Error names the field and what to fix.
 func (e *ParamError) Error() string {
 	if e.Field == "" {
 		return e.Provider + ": " + e.Reason
@@ -108,6 +110,7 @@ type ResponseTooLargeError struct {
 	Limit int64
 }
 
+// Error names the limit.
 func (e *ResponseTooLargeError) Error() string {
 	return fmt.Sprintf("response body exceeds the %d-byte limit", e.Limit)
 }
