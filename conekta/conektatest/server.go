@@ -233,6 +233,7 @@ func (s *Server) Close() {
 	s.cancel()
 	_ = s.Settle(context.Background())
 	s.srv.Close()
+	s.hc.CloseIdleConnections()
 }
 
 // Client returns a conekta.Client pointed at the fake with its key.

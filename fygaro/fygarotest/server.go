@@ -168,7 +168,10 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 }
 
 // Close shuts the fake down.
-func (s *Server) Close() { s.srv.Close() }
+func (s *Server) Close() {
+	s.srv.Close()
+	s.hc.CloseIdleConnections()
+}
 
 // Button returns a fygaro.Button for the fake's button, signing with the
 // fake's API credential.

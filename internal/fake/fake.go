@@ -25,9 +25,11 @@ func IDs() func(prefix string) string {
 }
 
 // HTTPClient returns the client a fake delivers webhooks with: bounded in
-// time, and following no redirect, as providers do not.
+// time, following no redirect (as providers do not), and with a transport of
+// its own, so one fake's pooled connections never meet another test's
+// servers.
 func HTTPClient() *http.Client {
-	return &http.Client{Timeout: 10 * time.Second,
+	return &http.Client{Timeout: 10 * time.Second, Transport: http.DefaultTransport.(*http.Transport).Clone(),
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 

@@ -145,7 +145,10 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 }
 
 // Close shuts the fake down.
-func (s *Server) Close() { s.srv.Close() }
+func (s *Server) Close() {
+	s.srv.Close()
+	s.hc.CloseIdleConnections()
+}
 
 // Client returns a toku.Client pointed at the fake with its API key.
 func (s *Server) Client(opts ...toku.Option) (*toku.Client, error) {

@@ -192,7 +192,10 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 }
 
 // Close shuts the fake down.
-func (s *Server) Close() { s.srv.Close() }
+func (s *Server) Close() {
+	s.srv.Close()
+	s.hc.CloseIdleConnections()
+}
 
 // Client returns a tpaga.Client pointed at the fake with its token.
 func (s *Server) Client(opts ...tpaga.Option) (*tpaga.Client, error) {
