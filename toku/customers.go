@@ -211,8 +211,7 @@ func (s *CustomersService) Create(ctx context.Context, p *CustomerParams, opts .
 	if err := p.check(true); err != nil {
 		return nil, err
 	}
-	out := new(Customer)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: "/customers", Body: p}, out, opts)
+	return call[Customer](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: "/customers", Body: p}, opts)
 }
 
 // Get fetches a customer by id (GET /customers/{id}).
@@ -220,8 +219,7 @@ func (s *CustomersService) Get(ctx context.Context, id string, opts ...RequestOp
 	if err := httpcore.CheckID("toku", "customer", id); err != nil {
 		return nil, err
 	}
-	out := new(Customer)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/customers/" + url.PathEscape(id)}, out, opts)
+	return call[Customer](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/customers/" + url.PathEscape(id)}, opts)
 }
 
 // List fetches one page of customers (GET /customers).
@@ -230,8 +228,7 @@ func (s *CustomersService) List(ctx context.Context, p *ListParams, opts ...Requ
 	if err != nil {
 		return nil, err
 	}
-	out := new(Page[*Customer])
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/customers", Query: q}, out, opts)
+	return call[Page[*Customer]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/customers", Query: q}, opts)
 }
 
 // All iterates over every customer, fetching pages as needed. Stop early by
@@ -251,8 +248,7 @@ func (s *CustomersService) Update(ctx context.Context, id string, p *CustomerPar
 	if err := p.check(false); err != nil {
 		return nil, err
 	}
-	out := new(Customer)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPut, Path: "/customers/" + url.PathEscape(id), Body: p}, out, opts)
+	return call[Customer](ctx, s.client, &httpcore.Request{Method: http.MethodPut, Path: "/customers/" + url.PathEscape(id), Body: p}, opts)
 }
 
 // Delete removes a customer (DELETE /customers/{id}).

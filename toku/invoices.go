@@ -123,8 +123,7 @@ func (s *InvoicesService) Create(ctx context.Context, p *InvoiceParams, opts ...
 	if err := p.check(true); err != nil {
 		return nil, err
 	}
-	out := new(Invoice)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: "/invoices", Body: p}, out, opts)
+	return call[Invoice](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: "/invoices", Body: p}, opts)
 }
 
 // Get fetches an invoice by id (GET /invoices/{id}).
@@ -132,8 +131,7 @@ func (s *InvoicesService) Get(ctx context.Context, id string, opts ...RequestOpt
 	if err := httpcore.CheckID("toku", "invoice", id); err != nil {
 		return nil, err
 	}
-	out := new(Invoice)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/invoices/" + url.PathEscape(id)}, out, opts)
+	return call[Invoice](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/invoices/" + url.PathEscape(id)}, opts)
 }
 
 // List fetches one page of invoices (GET /invoices).
@@ -153,8 +151,7 @@ func (s *InvoicesService) List(ctx context.Context, p *InvoiceListParams, opts .
 	if err != nil {
 		return nil, err
 	}
-	out := new(Page[*Invoice])
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/invoices", Query: q}, out, opts)
+	return call[Page[*Invoice]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/invoices", Query: q}, opts)
 }
 
 // All iterates over every invoice matching p, fetching pages as needed.
@@ -178,8 +175,7 @@ func (s *InvoicesService) Update(ctx context.Context, id string, p *InvoiceParam
 	if err := p.check(false); err != nil {
 		return nil, err
 	}
-	out := new(Invoice)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPut, Path: "/invoices/" + url.PathEscape(id), Body: p}, out, opts)
+	return call[Invoice](ctx, s.client, &httpcore.Request{Method: http.MethodPut, Path: "/invoices/" + url.PathEscape(id), Body: p}, opts)
 }
 
 // Void annuls an invoice so it is no longer collected, keeping it on record
@@ -189,9 +185,8 @@ func (s *InvoicesService) Void(ctx context.Context, id string, opts ...RequestOp
 	if err := httpcore.CheckID("toku", "invoice", id); err != nil {
 		return nil, err
 	}
-	out := new(Invoice)
 	body := map[string]bool{"delete_invoice": false}
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: "/invoices/" + url.PathEscape(id) + "/void", Body: body}, out, opts)
+	return call[Invoice](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: "/invoices/" + url.PathEscape(id) + "/void", Body: body}, opts)
 }
 
 // Delete removes an invoice (DELETE /invoices/{id}).

@@ -210,8 +210,12 @@ func (s *PaymentsService) List(ctx context.Context, p *PaymentListParams, opts .
 	if err != nil {
 		return nil, err
 	}
-	out := &PaymentPage{Page: max(p.Page, 1)}
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/organization/payments", Query: q}, out, opts)
+	out, err := call[PaymentPage](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/organization/payments", Query: q}, opts)
+	if err != nil {
+		return nil, err
+	}
+	out.Page = max(p.Page, 1)
+	return out, nil
 }
 
 // All iterates over every payment in the date range, page by page, until a

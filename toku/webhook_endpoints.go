@@ -99,8 +99,7 @@ func (s *WebhookEndpointsService) Create(ctx context.Context, p *WebhookEndpoint
 	if body.Status == "" {
 		body.Status = EndpointEnabled
 	}
-	out := new(WebhookEndpoint)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: "/webhook_endpoints", Body: &body}, out, opts)
+	return call[WebhookEndpoint](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: "/webhook_endpoints", Body: &body}, opts)
 }
 
 // Get fetches an endpoint (GET /webhook_endpoints/{id}).
@@ -108,8 +107,7 @@ func (s *WebhookEndpointsService) Get(ctx context.Context, id string, opts ...Re
 	if err := httpcore.CheckID("toku", "webhook endpoint", id); err != nil {
 		return nil, err
 	}
-	out := new(WebhookEndpoint)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/webhook_endpoints/" + url.PathEscape(id)}, out, opts)
+	return call[WebhookEndpoint](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/webhook_endpoints/" + url.PathEscape(id)}, opts)
 }
 
 // List fetches the organization's endpoints (GET /webhook_endpoints).
@@ -130,8 +128,7 @@ func (s *WebhookEndpointsService) Update(ctx context.Context, id string, p *Webh
 	if err := p.check(false); err != nil {
 		return nil, err
 	}
-	out := new(WebhookEndpoint)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPut, Path: "/webhook_endpoints/" + url.PathEscape(id), Body: p}, out, opts)
+	return call[WebhookEndpoint](ctx, s.client, &httpcore.Request{Method: http.MethodPut, Path: "/webhook_endpoints/" + url.PathEscape(id), Body: p}, opts)
 }
 
 // TestParams asks Toku to send a sample event.
@@ -155,6 +152,9 @@ func (s *WebhookEndpointsService) Test(ctx context.Context, p *TestParams, opts 
 	if u, err := url.Parse(p.URL); err != nil || u.Host == "" {
 		return nil, httpcore.Invalid("toku", "TestParams.URL", "must be the absolute URL of your webhook endpoint")
 	}
-	out := new(TestResult)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: "/dummy_webhook", Body: p}, &out.Raw, opts)
+	raw, err := call[json.RawMessage](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: "/dummy_webhook", Body: p}, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &TestResult{Raw: *raw}, nil
 }
