@@ -96,8 +96,7 @@ func (s *CustomersService) Create(ctx context.Context, p *CustomerParams, opts .
 	if err := p.check(true, s.client.phoneRequired()); err != nil {
 		return nil, err
 	}
-	out := new(Customer)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: "/customers", Body: p}, out, opts)
+	return call[Customer](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: "/customers", Body: p}, opts)
 }
 
 // Get fetches a customer by id (GET /customers/{id}).
@@ -105,8 +104,7 @@ func (s *CustomersService) Get(ctx context.Context, id string, opts ...RequestOp
 	if err := httpcore.CheckID(provider, "customer", id); err != nil {
 		return nil, err
 	}
-	out := new(Customer)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/customers/" + url.PathEscape(id)}, out, opts)
+	return call[Customer](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/customers/" + url.PathEscape(id)}, opts)
 }
 
 // List fetches one page of customers (GET /customers).
@@ -115,8 +113,7 @@ func (s *CustomersService) List(ctx context.Context, p *ListParams, opts ...Requ
 	if err != nil {
 		return nil, err
 	}
-	out := new(List[*Customer])
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/customers", Query: q}, out, opts)
+	return call[List[*Customer]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/customers", Query: q}, opts)
 }
 
 // All iterates over every customer matching p, fetching pages as the loop
@@ -136,8 +133,7 @@ func (s *CustomersService) Update(ctx context.Context, id string, p *CustomerPar
 	if err := p.check(false, false); err != nil {
 		return nil, err
 	}
-	out := new(Customer)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPut, Path: "/customers/" + url.PathEscape(id), Body: p}, out, opts)
+	return call[Customer](ctx, s.client, &httpcore.Request{Method: http.MethodPut, Path: "/customers/" + url.PathEscape(id), Body: p}, opts)
 }
 
 // Delete removes a customer (DELETE /customers/{id}) and returns it as it
@@ -146,6 +142,5 @@ func (s *CustomersService) Delete(ctx context.Context, id string, opts ...Reques
 	if err := httpcore.CheckID(provider, "customer", id); err != nil {
 		return nil, err
 	}
-	out := new(Customer)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodDelete, Path: "/customers/" + url.PathEscape(id)}, out, opts)
+	return call[Customer](ctx, s.client, &httpcore.Request{Method: http.MethodDelete, Path: "/customers/" + url.PathEscape(id)}, opts)
 }

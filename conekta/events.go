@@ -392,8 +392,7 @@ func (s *EventsService) Get(ctx context.Context, id string, opts ...RequestOptio
 	if err := httpcore.CheckID(provider, "event", id); err != nil {
 		return nil, err
 	}
-	out := new(Event)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/events/" + url.PathEscape(id)}, out, opts)
+	return call[Event](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/events/" + url.PathEscape(id)}, opts)
 }
 
 // List fetches one page of events, newest first (GET /events).
@@ -402,8 +401,7 @@ func (s *EventsService) List(ctx context.Context, p *ListParams, opts ...Request
 	if err != nil {
 		return nil, err
 	}
-	out := new(List[*Event])
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/events", Query: q}, out, opts)
+	return call[List[*Event]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/events", Query: q}, opts)
 }
 
 // All iterates over every event.
@@ -422,7 +420,6 @@ func (s *EventsService) Resend(ctx context.Context, id string, webhookIDs []stri
 	if len(webhookIDs) == 0 {
 		return nil, httpcore.Invalid(provider, "webhookIDs", "is empty; name the webhooks to send the event to")
 	}
-	out := new(WebhookLog)
 	body := map[string][]string{"webhooks_ids": webhookIDs}
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: "/events/" + url.PathEscape(id) + "/resend", Body: body}, out, opts)
+	return call[WebhookLog](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: "/events/" + url.PathEscape(id) + "/resend", Body: body}, opts)
 }

@@ -413,8 +413,7 @@ func (s *OrdersService) Create(ctx context.Context, p *OrderParams, opts ...Requ
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	out := new(Order)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: "/orders", Body: p}, out, opts)
+	return call[Order](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: "/orders", Body: p}, opts)
 }
 
 // Get fetches an order by id (GET /orders/{id}).
@@ -422,8 +421,7 @@ func (s *OrdersService) Get(ctx context.Context, id string, opts ...RequestOptio
 	if err := httpcore.CheckID(provider, "order", id); err != nil {
 		return nil, err
 	}
-	out := new(Order)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: orderPath(id)}, out, opts)
+	return call[Order](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: orderPath(id)}, opts)
 }
 
 // List fetches one page of orders (GET /orders).
@@ -432,8 +430,7 @@ func (s *OrdersService) List(ctx context.Context, p *OrderListParams, opts ...Re
 	if err != nil {
 		return nil, err
 	}
-	out := new(List[*Order])
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/orders", Query: q}, out, opts)
+	return call[List[*Order]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/orders", Query: q}, opts)
 }
 
 // All iterates over every order matching p.
@@ -466,9 +463,8 @@ func (s *OrdersService) Update(ctx context.Context, id string, p *OrderUpdatePar
 	if err := p.Metadata.check("OrderUpdateParams.Metadata"); err != nil {
 		return nil, err
 	}
-	out := new(Order)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPut, Path: orderPath(id), Body: p,
-		Unrepeatable: len(p.Charges) > 0}, out, opts)
+	return call[Order](ctx, s.client, &httpcore.Request{Method: http.MethodPut, Path: orderPath(id), Body: p,
+		Unrepeatable: len(p.Charges) > 0}, opts)
 }
 
 // Cancel cancels an unpaid order (POST /orders/{id}/cancel).
@@ -507,8 +503,7 @@ func (s *OrdersService) action(ctx context.Context, id, suffix string, body any,
 	if err := httpcore.CheckID(provider, "order", id); err != nil {
 		return nil, err
 	}
-	out := new(Order)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: orderPath(id) + suffix, Body: body}, out, opts)
+	return call[Order](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: orderPath(id) + suffix, Body: body}, opts)
 }
 
 func orderPath(id string) string { return "/orders/" + url.PathEscape(id) }

@@ -183,8 +183,7 @@ func (s *PaymentSourcesService) Create(ctx context.Context, customerID string, p
 	if err := p.check("PaymentSourceParams"); err != nil {
 		return nil, err
 	}
-	out := new(PaymentSource)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: sourcesPath(customerID), Body: p}, out, opts)
+	return call[PaymentSource](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: sourcesPath(customerID), Body: p}, opts)
 }
 
 // List fetches one page of a customer's payment sources (GET
@@ -197,8 +196,7 @@ func (s *PaymentSourcesService) List(ctx context.Context, customerID string, p *
 	if err != nil {
 		return nil, err
 	}
-	out := new(List[*PaymentSource])
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: sourcesPath(customerID), Query: q}, out, opts)
+	return call[List[*PaymentSource]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: sourcesPath(customerID), Query: q}, opts)
 }
 
 // All iterates over every payment source of a customer.
@@ -216,8 +214,7 @@ func (s *PaymentSourcesService) Update(ctx context.Context, customerID, id strin
 	if p == nil || sendsNothing(p) {
 		return nil, httpcore.Invalid(provider, "PaymentSourceUpdateParams", "sets no field; there is nothing to update")
 	}
-	out := new(PaymentSource)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPut, Path: sourcesPath(customerID) + "/" + url.PathEscape(id), Body: p}, out, opts)
+	return call[PaymentSource](ctx, s.client, &httpcore.Request{Method: http.MethodPut, Path: sourcesPath(customerID) + "/" + url.PathEscape(id), Body: p}, opts)
 }
 
 // Delete removes a payment source (DELETE
@@ -226,8 +223,7 @@ func (s *PaymentSourcesService) Delete(ctx context.Context, customerID, id strin
 	if err := checkIDs(customerID, id); err != nil {
 		return nil, err
 	}
-	out := new(PaymentSource)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodDelete, Path: sourcesPath(customerID) + "/" + url.PathEscape(id)}, out, opts)
+	return call[PaymentSource](ctx, s.client, &httpcore.Request{Method: http.MethodDelete, Path: sourcesPath(customerID) + "/" + url.PathEscape(id)}, opts)
 }
 
 func checkIDs(customerID, sourceID string) error {

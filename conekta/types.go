@@ -267,3 +267,15 @@ func truncate(s string) string {
 	}
 	return s
 }
+
+// call sends r and decodes a 2xx answer into a new T. Whenever the error is
+// non-nil the result is nil, never a zero or half-decoded value, so every
+// service method keeps the rule "a nil *T with every error" by returning
+// what call returns.
+func call[T any](ctx context.Context, c *Client, r *httpcore.Request, opts []RequestOption) (*T, error) {
+	out := new(T)
+	if err := c.do(ctx, r, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

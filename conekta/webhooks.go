@@ -62,8 +62,7 @@ func (s *WebhooksService) Create(ctx context.Context, p *WebhookParams, opts ...
 	if err := checkURL("WebhookParams.URL", p.URL); err != nil {
 		return nil, err
 	}
-	out := new(Webhook)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: "/webhooks", Body: p}, out, opts)
+	return call[Webhook](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: "/webhooks", Body: p}, opts)
 }
 
 // Get fetches a webhook (GET /webhooks/{id}).
@@ -71,8 +70,7 @@ func (s *WebhooksService) Get(ctx context.Context, id string, opts ...RequestOpt
 	if err := httpcore.CheckID(provider, "webhook", id); err != nil {
 		return nil, err
 	}
-	out := new(Webhook)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: webhookPath(id)}, out, opts)
+	return call[Webhook](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: webhookPath(id)}, opts)
 }
 
 // List fetches one page of webhooks (GET /webhooks).
@@ -81,8 +79,7 @@ func (s *WebhooksService) List(ctx context.Context, p *ListParams, opts ...Reque
 	if err != nil {
 		return nil, err
 	}
-	out := new(List[*Webhook])
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/webhooks", Query: q}, out, opts)
+	return call[List[*Webhook]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/webhooks", Query: q}, opts)
 }
 
 // All iterates over every webhook.
@@ -105,8 +102,7 @@ func (s *WebhooksService) Update(ctx context.Context, id string, p *WebhookUpdat
 			return nil, err
 		}
 	}
-	out := new(Webhook)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPut, Path: webhookPath(id), Body: p}, out, opts)
+	return call[Webhook](ctx, s.client, &httpcore.Request{Method: http.MethodPut, Path: webhookPath(id), Body: p}, opts)
 }
 
 // Delete removes a webhook (DELETE /webhooks/{id}).
@@ -114,8 +110,7 @@ func (s *WebhooksService) Delete(ctx context.Context, id string, opts ...Request
 	if err := httpcore.CheckID(provider, "webhook", id); err != nil {
 		return nil, err
 	}
-	out := new(Webhook)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodDelete, Path: webhookPath(id)}, out, opts)
+	return call[Webhook](ctx, s.client, &httpcore.Request{Method: http.MethodDelete, Path: webhookPath(id)}, opts)
 }
 
 // Test asks Conekta to send a test event to the webhook (POST
@@ -124,8 +119,7 @@ func (s *WebhooksService) Test(ctx context.Context, id string, opts ...RequestOp
 	if err := httpcore.CheckID(provider, "webhook", id); err != nil {
 		return nil, err
 	}
-	out := new(Webhook)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: webhookPath(id) + "/test"}, out, opts)
+	return call[Webhook](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: webhookPath(id) + "/test"}, opts)
 }
 
 // WebhookKeysService manages the RSA keys Conekta signs webhook deliveries
@@ -230,9 +224,8 @@ func webhookKeyPath(id string) string { return "/webhook_keys/" + url.PathEscape
 // Create makes a new signing key (POST /webhook_keys), active unless
 // active is false.
 func (s *WebhookKeysService) Create(ctx context.Context, active bool, opts ...RequestOption) (*WebhookKey, error) {
-	out := new(WebhookKey)
 	body := map[string]bool{"active": active}
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: "/webhook_keys", Body: body}, out, opts)
+	return call[WebhookKey](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: "/webhook_keys", Body: body}, opts)
 }
 
 // Get fetches a key (GET /webhook_keys/{id}).
@@ -240,8 +233,7 @@ func (s *WebhookKeysService) Get(ctx context.Context, id string, opts ...Request
 	if err := httpcore.CheckID(provider, "webhook key", id); err != nil {
 		return nil, err
 	}
-	out := new(WebhookKey)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: webhookKeyPath(id)}, out, opts)
+	return call[WebhookKey](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: webhookKeyPath(id)}, opts)
 }
 
 // List fetches one page of keys (GET /webhook_keys).
@@ -250,8 +242,7 @@ func (s *WebhookKeysService) List(ctx context.Context, p *ListParams, opts ...Re
 	if err != nil {
 		return nil, err
 	}
-	out := new(List[*WebhookKey])
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/webhook_keys", Query: q}, out, opts)
+	return call[List[*WebhookKey]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/webhook_keys", Query: q}, opts)
 }
 
 // All iterates over every key.
@@ -266,9 +257,8 @@ func (s *WebhookKeysService) Update(ctx context.Context, id string, active bool,
 	if err := httpcore.CheckID(provider, "webhook key", id); err != nil {
 		return nil, err
 	}
-	out := new(WebhookKey)
 	body := map[string]bool{"active": active}
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPut, Path: webhookKeyPath(id), Body: body}, out, opts)
+	return call[WebhookKey](ctx, s.client, &httpcore.Request{Method: http.MethodPut, Path: webhookKeyPath(id), Body: body}, opts)
 }
 
 // Delete removes a key (DELETE /webhook_keys/{id}).
@@ -276,8 +266,7 @@ func (s *WebhookKeysService) Delete(ctx context.Context, id string, opts ...Requ
 	if err := httpcore.CheckID(provider, "webhook key", id); err != nil {
 		return nil, err
 	}
-	out := new(WebhookKey)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodDelete, Path: webhookKeyPath(id)}, out, opts)
+	return call[WebhookKey](ctx, s.client, &httpcore.Request{Method: http.MethodDelete, Path: webhookKeyPath(id)}, opts)
 }
 
 // TokensService tokenizes cards. In production, cards are tokenized in the
@@ -340,8 +329,7 @@ func (s *TokensService) Create(ctx context.Context, card *TokenCard, opts ...Req
 	case len(card.CVC) < 3 || len(card.CVC) > 4:
 		return nil, httpcore.Invalid(provider, "TokenCard.CVC", "must have 3 or 4 digits")
 	}
-	out := new(Token)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: "/tokens", Body: map[string]*tokenCardWire{"card": (*tokenCardWire)(card)}}, out, opts)
+	return call[Token](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: "/tokens", Body: map[string]*tokenCardWire{"card": (*tokenCardWire)(card)}}, opts)
 }
 
 // PaymentTestsService drives the sandbox's simulator of recurring cash
@@ -381,6 +369,9 @@ func (s *PaymentTestsService) Create(ctx context.Context, p *PaymentTestParams, 
 	if p.Amount > 0 {
 		body["amount"] = fmt.Sprint(p.Amount) // the guide sends it as a string
 	}
-	out := new(PaymentTestResult)
-	return out, s.client.do(ctx, &httpcore.Request{Method: http.MethodPost, Path: "/payment_test", Body: body}, &out.Raw, opts)
+	raw, err := call[json.RawMessage](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: "/payment_test", Body: body}, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &PaymentTestResult{Raw: *raw}, nil
 }
