@@ -32,6 +32,12 @@
 // never a float: Toku sends 1000, 100.0 and "10000.0000" for the same kind
 // of field, and all decode exactly. Build them with NewAmount or ParseAmount.
 //
+// An invoice amount Toku cannot take is refused before sending, with a
+// *ParamError naming InvoiceParams.Amount: any decimals in CLP (Toku's
+// default currency), more than two in MXN, more than four in any other or
+// unstated currency, and more than 15 significant digits, the most a float
+// (Toku's documented type) holds exactly; that last bound is pagos's own.
+//
 // # Errors
 //
 // An error answer from Toku is an *Error with the HTTP status, Toku's code

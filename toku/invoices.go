@@ -5,6 +5,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/pagos-go/pagos/internal/httpcore"
@@ -42,7 +43,14 @@ type InvoiceParams struct {
 	// ProductID is your id for what the debt is for, such as a contract number.
 	ProductID string `json:"product_id,omitempty"`
 	DueDate   Date   `json:"due_date,omitzero"`
-	// Amount owed, in major units of CurrencyCode (CLP unless set); positive.
+	// Amount owed, in major units of CurrencyCode (CLP unless set); positive
+	// on create. pagos refuses, before sending, what Toku cannot take: a
+	// fraction of a CLP peso (CLP has no decimals), more than two decimals
+	// for MXN, more than four for any other or unstated currency (the most
+	// ISO 4217 gives any currency), and more than 15 significant digits
+	// (Toku documents the amount as a float, which holds no more exactly;
+	// this bound is pagos's own). An update without CurrencyCode cannot know
+	// the invoice's currency, so it is checked as an unstated one.
 	Amount Amount `json:"amount,omitzero"`
 	// CurrencyCode such as "CLP" or "MXN"; the currency must be enabled in
 	// Toku's web app.
@@ -87,12 +95,70 @@ func (p *InvoiceParams) check(create bool) error {
 	if p.CurrencyCode != "" && !isCurrencyCode(p.CurrencyCode) {
 		return httpcore.Invalid(pv, "InvoiceParams.CurrencyCode", "is %q; use an ISO 4217 code such as \"CLP\" or \"MXN\"", p.CurrencyCode)
 	}
+	currency := p.CurrencyCode
+	if create && currency == "" {
+		currency = "CLP" // Toku's default
+	}
+	if err := checkAmount("InvoiceParams.Amount", p.Amount, currency); err != nil {
+		return err
+	}
 	if p.LinkPayment != "" {
 		if u, err := url.Parse(p.LinkPayment); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return httpcore.Invalid(pv, "InvoiceParams.LinkPayment", "must be an absolute http(s) URL, or empty to use Toku's payment portal")
 		}
 	}
 	return p.Metadata.check("InvoiceParams.Metadata")
+}
+
+// maxAmountDigits is the most significant digits pagos sends in an amount.
+// Toku documents amounts as floats, and a float64 carries no more than 15
+// decimal digits exactly; the bound is pagos's own, not Toku's.
+const maxAmountDigits = 15
+
+// amountDecimals is how many decimal places an amount may have in a
+// currency: CLP has none, MXN two, and any other or unstated currency at
+// most four, the most ISO 4217 gives any currency (such as CLF, the UF).
+func amountDecimals(currency string) int {
+	switch currency {
+	case "CLP":
+		return 0
+	case "MXN":
+		return 2
+	}
+	return 4
+}
+
+// checkAmount refuses an amount Toku cannot take in currency ("" when
+// unknown): too many decimals, or too many digits for a float.
+func checkAmount(field string, a Amount, currency string) error {
+	places := amountDecimals(currency)
+	if _, err := a.Fixed(places); err != nil {
+		in := currency
+		if in == "" {
+			in = "an unstated currency"
+		}
+		if places == 0 {
+			return httpcore.Invalid("toku", field, "is %s; %s has no decimals, give whole pesos", a, in)
+		}
+		return httpcore.Invalid("toku", field, "is %s; %s takes at most %d decimal places", a, in, places)
+	}
+	if n := significantDigits(a); n > maxAmountDigits {
+		return httpcore.Invalid("toku", field, "has %d significant digits; Toku reads amounts as floats, so pagos sends at most %d", n, maxAmountDigits)
+	}
+	return nil
+}
+
+// significantDigits counts the digits of a from its first non-zero digit
+// to its last, ignoring leading zeros and trailing decimal zeros.
+func significantDigits(a Amount) int {
+	s := strings.TrimPrefix(a.String(), "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	whole = strings.TrimLeft(whole, "0")
+	frac = strings.TrimRight(frac, "0")
+	if whole == "" {
+		frac = strings.TrimLeft(frac, "0")
+	}
+	return len(whole) + len(frac)
 }
 
 func isCurrencyCode(s string) bool {

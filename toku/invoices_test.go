@@ -18,7 +18,7 @@ func TestInvoicesCreate(t *testing.T) {
 			"product_id": "92792",
 			"due_date": "2021-03-04",
 			"amount": 1000.50,
-			"currency_code": "CLP",
+			"currency_code": "MXN",
 			"is_paid": false,
 			"is_void": false,
 			"link_payment": "https://portal.pagos.com/tu-empresa",
@@ -31,13 +31,13 @@ func TestInvoicesCreate(t *testing.T) {
 			"amount": 1000.50, "product_id": "92792", "due_date": "2021-03-04",
 			"link_payment": "https://portal.pagos.com/tu-empresa",
 			"metadata": {"car_brand": "Toyota", "car_model": "Yaris"},
-			"subscription": "sub_1", "currency_code": "CLP", "invoice_external_id": "inv-7",
+			"subscription": "sub_1", "currency_code": "MXN", "invoice_external_id": "inv-7",
 			"id": "in_5tswGjwgAxrQm4ACZx0QjE84qKm8fgsw"
 		}`)
 	})
 	got, err := c.Invoices.Create(t.Context(), &InvoiceParams{
 		Customer: "cus_lq1wGjwgFyqQm4ACZx0QjE84qKm8fffa", ProductID: "92792",
-		DueDate: Date{2021, time.March, 4}, Amount: mustAmount(t, "1000.50"), CurrencyCode: "CLP",
+		DueDate: Date{2021, time.March, 4}, Amount: mustAmount(t, "1000.50"), CurrencyCode: "MXN",
 		IsPaid: Bool(false), IsVoid: Bool(false), LinkPayment: "https://portal.pagos.com/tu-empresa",
 		Metadata: Metadata{"car_brand": "Toyota", "car_model": "Yaris"}, InvoiceExternalID: "inv-7",
 	})
@@ -46,7 +46,7 @@ func TestInvoicesCreate(t *testing.T) {
 	}
 	want := &Invoice{ID: "in_5tswGjwgAxrQm4ACZx0QjE84qKm8fgsw", Customer: "cus_lq1wGjwgFyqQm4ACZx0QjE84qKm8fffa",
 		ProductID: "92792", Subscription: "sub_1", DueDate: Date{2021, time.March, 4}, Amount: mustAmount(t, "1000.50"),
-		CurrencyCode: "CLP", LinkPayment: "https://portal.pagos.com/tu-empresa",
+		CurrencyCode: "MXN", LinkPayment: "https://portal.pagos.com/tu-empresa",
 		Metadata: Metadata{"car_brand": "Toyota", "car_model": "Yaris"}, InvoiceExternalID: "inv-7"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("invoice (-want +got):\n%s", diff)
