@@ -41,6 +41,14 @@
 // Amounts are int64 centavos (MXN minor units) everywhere: 20015 is
 // $200.15. No amount goes through a binary fraction.
 //
+// Amounts Conekta cannot take are refused before sending, with a
+// *ParamError naming the field: a line item's UnitPrice outside 0 to
+// 2,147,483,647 and a Quantity below 1 (Conekta's int32 fields, checked on
+// Update too); a negative charge amount; a refund below 1 centavo; and any
+// charge, capture, refund or test amount above MaxAmount (2^53−1), a bound
+// of pagos's own: Conekta documents no maximum, and no JSON reader that
+// reads numbers as float64 reads a larger integer exactly.
+//
 // # Errors
 //
 // An error answer from Conekta is an *Error with the HTTP status, Conekta's

@@ -226,7 +226,8 @@ type OrderParams struct {
 // ChargeParams pay an order.
 type ChargeParams struct {
 	PaymentMethod *ChargeMethod `json:"payment_method"`
-	// Amount in centavos; 0 charges the order's total.
+	// Amount in centavos; 0 charges the order's total. pagos refuses more
+	// than MaxAmount before sending.
 	Amount      int64  `json:"amount,omitempty"`
 	ReferenceID string `json:"reference_id,omitempty"`
 }
@@ -334,6 +335,8 @@ func (c *ChargeParams) check(field string, hasCustomer bool) error {
 		return httpcore.Invalid(provider, field+".PaymentMethod", "is required, such as conekta.ChargeDefault() or conekta.ChargeToken(token)")
 	case c.Amount < 0:
 		return httpcore.Invalid(provider, field+".Amount", "is %d centavos; it must not be negative", c.Amount)
+	case c.Amount > MaxAmount:
+		return tooLarge(field+".Amount", c.Amount)
 	}
 	m := c.PaymentMethod
 	switch {
@@ -356,6 +359,23 @@ type OrderUpdateParams struct {
 	Charges      []*ChargeParams `json:"charges,omitempty"`
 	Metadata     Metadata        `json:"metadata,omitempty"`
 	PreAuthorize *bool           `json:"pre_authorize,omitempty"`
+}
+
+// check validates what an update sends: its line items, its charges (as
+// for an order with a customer, which Conekta checks) and its metadata.
+func (p *OrderUpdateParams) check() error {
+	const f = "OrderUpdateParams"
+	for i, li := range p.LineItems {
+		if err := li.check(f + ".LineItems[" + strconv.Itoa(i) + "]"); err != nil {
+			return err
+		}
+	}
+	for i, c := range p.Charges {
+		if err := c.check(f+".Charges["+strconv.Itoa(i)+"]", true); err != nil {
+			return err
+		}
+	}
+	return p.Metadata.check(f + ".Metadata")
 }
 
 // OrderListParams filter and page an order list.
@@ -396,7 +416,7 @@ func (p *OrderListParams) query() (url.Values, error) {
 
 // RefundParams refund an order.
 type RefundParams struct {
-	Amount    int64  `json:"amount"` // centavos; required, at most what was paid
+	Amount    int64  `json:"amount"` // centavos; required: 1 to what was paid, and at most MaxAmount
 	Reason    string `json:"reason"` // required, such as "requested_by_client"
 	ExpiresAt Time   `json:"expires_at,omitzero"`
 }
@@ -447,7 +467,8 @@ func (s *OrdersService) All(ctx context.Context, p *OrderListParams, opts ...Req
 }
 
 // Update changes an order (PUT /orders/{id}). Conekta refuses changes to an
-// order with a paid charge (428, matching ErrInvalidRequest).
+// order with a paid charge (428, matching ErrInvalidRequest). Line items and
+// charges are checked as on Create before sending.
 //
 // An update without Charges is retried like any PUT. One with Charges may
 // charge the customer, so it is treated like a create: never repeated after
@@ -460,7 +481,7 @@ func (s *OrdersService) Update(ctx context.Context, id string, p *OrderUpdatePar
 	if p == nil || sendsNothing(p) {
 		return nil, httpcore.Invalid(provider, "OrderUpdateParams", "sets no field; there is nothing to update")
 	}
-	if err := p.Metadata.check("OrderUpdateParams.Metadata"); err != nil {
+	if err := p.check(); err != nil {
 		return nil, err
 	}
 	return call[Order](ctx, s.client, &httpcore.Request{Method: http.MethodPut, Path: orderPath(id), Body: p,
@@ -473,10 +494,14 @@ func (s *OrdersService) Cancel(ctx context.Context, id string, opts ...RequestOp
 }
 
 // Capture charges a pre-authorized order (POST /orders/{id}/capture):
-// amount centavos, or the whole authorized amount when amount is 0.
+// amount centavos (at most MaxAmount), or the whole authorized amount when
+// amount is 0.
 func (s *OrdersService) Capture(ctx context.Context, id string, amount int64, opts ...RequestOption) (*Order, error) {
 	if amount < 0 {
 		return nil, httpcore.Invalid(provider, "amount", "is %d centavos; give a positive amount, or 0 for the whole authorization", amount)
+	}
+	if amount > MaxAmount {
+		return nil, tooLarge("amount", amount)
 	}
 	var body any
 	if amount > 0 {
@@ -493,6 +518,8 @@ func (s *OrdersService) Refund(ctx context.Context, id string, p *RefundParams, 
 	switch {
 	case p == nil || p.Amount <= 0:
 		return nil, httpcore.Invalid(provider, "RefundParams.Amount", "is required: the centavos to refund, more than 0")
+	case p.Amount > MaxAmount:
+		return nil, tooLarge("RefundParams.Amount", p.Amount)
 	case p.Reason == "":
 		return nil, httpcore.Invalid(provider, "RefundParams.Reason", "is required, such as \"requested_by_client\"")
 	}

@@ -18,6 +18,19 @@ import (
 
 const provider = "conekta"
 
+// MaxAmount is the most centavos pagos sends as a charge, capture, refund
+// or test amount: 2^53−1 (about 90 trillion pesos). Conekta documents these
+// amounts as int64 with no maximum; the bound is pagos's own, the largest
+// integer that every JSON reader, including those that read numbers as
+// float64, reads exactly. Larger amounts are refused before sending with a
+// *ParamError naming the field.
+const MaxAmount = 1<<53 - 1
+
+// tooLarge refuses an amount above MaxAmount.
+func tooLarge(field string, centavos int64) error {
+	return httpcore.Invalid(provider, field, "is %d centavos; pagos sends at most %d (MaxAmount)", centavos, int64(MaxAmount))
+}
+
 // Time is a Conekta timestamp: Unix seconds on the wire. 0 and null decode
 // to the zero Time (Conekta sends expires_at 0 for "never"); a numeric string
 // is accepted too, as spei_recurrent sources send one.

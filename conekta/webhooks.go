@@ -344,7 +344,7 @@ type PaymentTestParams struct {
 	// EventInboundPaymentReverse.
 	EventType EventType
 	Reference string // the recurring cash reference
-	Amount    int64  // centavos, for a payment attempt
+	Amount    int64  // centavos, for a payment attempt; at most MaxAmount
 }
 
 // PaymentTestResult is the simulator's answer, kept raw: its shape is not
@@ -364,6 +364,8 @@ func (s *PaymentTestsService) Create(ctx context.Context, p *PaymentTestParams, 
 		return nil, httpcore.Invalid(provider, "PaymentTestParams.Amount", "is required for a payment attempt: the centavos handed over")
 	case p.Amount < 0:
 		return nil, httpcore.Invalid(provider, "PaymentTestParams.Amount", "is %d; it must not be negative", p.Amount)
+	case p.Amount > MaxAmount:
+		return nil, tooLarge("PaymentTestParams.Amount", p.Amount)
 	}
 	body := map[string]string{"event_type": string(p.EventType), "reference": p.Reference}
 	if p.Amount > 0 {
