@@ -42,7 +42,11 @@
 // # Money
 //
 // Amounts are int64 whole Colombian pesos (COP), exactly as Tpaga sends
-// them, not centavos: 20000 is twenty thousand pesos.
+// them, not centavos: 20000 is twenty thousand pesos. An amount pagos sends
+// (a reference's fixed amount, a simulated deposit) must be from 1 to
+// MaxAmount (2,147,483,647): Tpaga documents no range, so that bound is
+// pagos's own, one that fits a 32-bit integer. Anything else is refused
+// before sending with a *ParamError naming the field.
 //
 // # Errors
 //

@@ -84,7 +84,8 @@ type EfectyPaymentParams struct {
 	// Reference is the reference paid; required.
 	Reference string
 	// Amount is the cash deposited, in whole Colombian pesos (COP, not
-	// centavos); required. It must equal a reference's fixed amount.
+	// centavos); required, from 1 to MaxAmount. It must equal a reference's
+	// fixed amount.
 	Amount int64
 	// EfectyOrderID is Efecty's order id for the deposit; empty generates a
 	// random one, returned in EfectyPayment.
@@ -118,8 +119,8 @@ func (s *EfectySimulator) Pay(ctx context.Context, p *EfectyPaymentParams, opts 
 	if err := checkReference("EfectyPaymentParams.Reference", p.Reference); err != nil {
 		return nil, err
 	}
-	if p.Amount <= 0 {
-		return nil, httpcore.Invalid("tpaga", "EfectyPaymentParams.Amount", "is %d; give the cash deposited in whole pesos above 0", p.Amount)
+	if p.Amount <= 0 || p.Amount > MaxAmount {
+		return nil, httpcore.Invalid("tpaga", "EfectyPaymentParams.Amount", "is %d; give the cash deposited in whole pesos, from 1 to %d (MaxAmount)", p.Amount, MaxAmount)
 	}
 	out := &EfectyPayment{Reference: p.Reference, Amount: p.Amount, EfectyOrderID: p.EfectyOrderID, EfectyOfficeID: p.EfectyOfficeID}
 	if out.EfectyOrderID == "" {

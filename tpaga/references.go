@@ -18,7 +18,8 @@ type ReferenceParams struct {
 	Description string `json:"description"`
 	// Amount, in whole Colombian pesos (COP, not centavos: 20000 is twenty
 	// thousand pesos), fixes what the depositor must pay: a deposit of any
-	// other amount is refused. 0 accepts any amount.
+	// other amount is refused. 0 accepts any amount. pagos refuses a
+	// negative amount or one above MaxAmount before sending.
 	Amount int64 `json:"amount,omitempty"`
 	// IdempotencyToken makes a repeated create return the reference the
 	// first one made, never a second one. Leave it empty and pagos generates
@@ -39,8 +40,8 @@ func (p *ReferenceParams) check() error {
 	if err := checkDescription("ReferenceParams.Description", p.Description); err != nil {
 		return err
 	}
-	if p.Amount < 0 {
-		return httpcore.Invalid("tpaga", "ReferenceParams.Amount", "is %d; give whole pesos above 0, or 0 to accept any amount", p.Amount)
+	if p.Amount < 0 || p.Amount > MaxAmount {
+		return httpcore.Invalid("tpaga", "ReferenceParams.Amount", "is %d; give whole pesos from 1 to %d (MaxAmount), or 0 to accept any amount", p.Amount, MaxAmount)
 	}
 	return checkToken("ReferenceParams.IdempotencyToken", p.IdempotencyToken)
 }

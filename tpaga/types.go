@@ -11,6 +11,14 @@ import (
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
+// MaxAmount is the most whole pesos pagos sends as a Tpaga amount:
+// 2,147,483,647 COP, the largest 32-bit integer, far above any cash deposit
+// at a kiosk. Tpaga documents its amounts as integers with no range; the
+// bound is pagos's own, chosen so that an amount fits even a 32-bit integer
+// column. Larger amounts are refused before sending with a *ParamError
+// naming the field.
+const MaxAmount = 1<<31 - 1
+
 // DocumentType is the kind of Colombian identity document a requester
 // holds. Tpaga accepts only the two below; an unknown value from Tpaga is
 // kept as it arrives.
