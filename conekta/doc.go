@@ -18,7 +18,8 @@
 //	})
 //	for o, err := range c.Orders.All(ctx, &conekta.OrderListParams{PaymentStatus: conekta.OrderPaid}) { ... }
 //
-// Every service method takes a context first and per-call options last.
+// Every service method takes a context first and per-call options last,
+// and returns a nil result whenever it returns an error.
 // Parameters are validated before anything is sent; a refusal is a
 // *ParamError naming the field to fix, matching ErrInvalidRequest.
 //

@@ -14,7 +14,8 @@
 //	})
 //	for inv, err := range c.Invoices.All(ctx, &toku.InvoiceListParams{CustomerID: cus.ID}) { ... }
 //
-// Every service method takes a context first and per-call options last.
+// Every service method takes a context first and per-call options last,
+// and returns a nil result whenever it returns an error.
 // Parameters are validated before anything is sent; a refusal is a
 // *ParamError naming the field to fix, matching ErrInvalidRequest.
 //

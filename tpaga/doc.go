@@ -24,7 +24,8 @@
 //	_, err = c.PermanentReferences.Disable(ctx, perm.Reference)
 //	det, err := c.ReferenceDetails.Get(ctx, perm.Reference) // det.DepositIntents
 //
-// Every service method takes a context first and per-call options last.
+// Every service method takes a context first and per-call options last,
+// and returns a nil result whenever it returns an error.
 // Parameters are validated before anything is sent; a refusal is a
 // *ParamError naming the field to fix, matching ErrInvalidRequest.
 //
