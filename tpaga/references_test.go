@@ -91,6 +91,8 @@ func TestReferencesCreateGeneratesTokenAndSendsAmount(t *testing.T) {
 	if params.IdempotencyToken != "" {
 		t.Fatal("Create modified the caller's params")
 	}
+	// 120 random bits each: equal tokens would mean a broken generator, not
+	// chance (one run in 2^120).
 	if a, b := NewIdempotencyToken(), NewIdempotencyToken(); a == b {
 		t.Fatalf("two tokens are equal: %s", a)
 	}

@@ -12,16 +12,20 @@ import (
 
 // JSONEqual fails t when got and want are not the same JSON value, showing a
 // go-cmp diff. Key order and whitespace do not matter; numbers compare by
-// their text, so 100 and 100.0 differ.
+// their text, so 100 and 100.0 differ. It reports with t.Errorf, never
+// t.Fatal, since test servers call it (through Wire) from their handler
+// goroutines.
 func JSONEqual(t testing.TB, got []byte, want string) {
 	t.Helper()
 	g, err := decode(got)
 	if err != nil {
-		t.Fatalf("got invalid JSON %q: %v", got, err)
+		t.Errorf("got invalid JSON %q: %v", got, err)
+		return
 	}
 	w, err := decode([]byte(want))
 	if err != nil {
-		t.Fatalf("want is invalid JSON %q: %v", want, err)
+		t.Errorf("want is invalid JSON %q: %v", want, err)
+		return
 	}
 	if diff := cmp.Diff(w, g); diff != "" {
 		t.Errorf("JSON mismatch (-want +got):\n%s\ngot: %s", diff, got)
