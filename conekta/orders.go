@@ -86,7 +86,7 @@ type LineItem struct {
 	ID          string   `json:"id,omitempty"` // in answers
 	Name        string   `json:"name"`
 	UnitPrice   int64    `json:"unit_price"` // centavos, 0 to 2,147,483,647
-	Quantity    int64    `json:"quantity"`   // 1 or more
+	Quantity    int64    `json:"quantity"`   // 1 to 2,147,483,647
 	Description string   `json:"description,omitempty"`
 	SKU         string   `json:"sku,omitempty"`
 	Brand       string   `json:"brand,omitempty"`
