@@ -13,14 +13,14 @@ import (
 	"testing"
 )
 
-// recorder is a Conekta stand-in that keeps every request body it receives
+// amountRecorder is a Conekta stand-in that keeps every request body it receives
 // and answers each with an order.
-type recorder struct {
+type amountRecorder struct {
 	mu     sync.Mutex
 	bodies []string
 }
 
-func (rec *recorder) client(t *testing.T) *Client {
+func (rec *amountRecorder) client(t *testing.T) *Client {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
@@ -37,7 +37,7 @@ func (rec *recorder) client(t *testing.T) *Client {
 	return c
 }
 
-func (rec *recorder) sent() []string {
+func (rec *amountRecorder) sent() []string {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	return append([]string(nil), rec.bodies...)
@@ -82,7 +82,7 @@ func amountCalls() []amountCall {
 // Amounts above MaxAmount are refused before sending, naming the field.
 func TestAmountsAboveTheBoundAreRefused(t *testing.T) {
 	t.Parallel()
-	var rec recorder
+	var rec amountRecorder
 	c := rec.client(t)
 	for _, m := range amountCalls() {
 		for _, a := range []int64{MaxAmount + 1, math.MaxInt64} {
@@ -107,7 +107,7 @@ func TestAmountsAboveTheBoundAreRefused(t *testing.T) {
 // MaxAmount itself, and the largest unit price, still go out as written.
 func TestAmountsAtTheBoundAreSent(t *testing.T) {
 	t.Parallel()
-	var rec recorder
+	var rec amountRecorder
 	c := rec.client(t)
 	calls := amountCalls()
 	for _, m := range calls {

@@ -21,19 +21,19 @@ func firstOf[T any](seq iter.Seq2[*T, error]) (bool, error) {
 	return true, errors.New("the iterator yielded nothing")
 }
 
-// methodCall is one call of a service method, reporting whether its result
+// resultCall is one call of a service method, reporting whether its result
 // is nil and its error.
-type methodCall struct {
+type resultCall struct {
 	name string
 	run  func(ctx context.Context, c *Client) (bool, error)
 }
 
-// everyMethod calls every service method with valid arguments.
-func everyMethod() []methodCall {
+// everyResultCall calls every service method with valid arguments.
+func everyResultCall() []resultCall {
 	cp := &CustomerParams{Name: "Ana", Email: "ana@example.com", Phone: "+5215555555555"}
 	op := &OrderParams{Currency: "MXN", CustomerInfo: &CustomerInfo{CustomerID: "cus_1"},
 		LineItems: []*LineItem{{Name: "Vasija", UnitPrice: 20015, Quantity: 1}}, Charges: []*ChargeParams{ChargeDefault()}}
-	return []methodCall{
+	return []resultCall{
 		{"Customers.Create", func(ctx context.Context, c *Client) (bool, error) { return nilResult(c.Customers.Create(ctx, cp)) }},
 		{"Customers.Get", func(ctx context.Context, c *Client) (bool, error) { return nilResult(c.Customers.Get(ctx, "cus_1")) }},
 		{"Customers.List", func(ctx context.Context, c *Client) (bool, error) { return nilResult(c.Customers.List(ctx, nil)) }},
@@ -107,9 +107,9 @@ func everyMethod() []methodCall {
 	}
 }
 
-// answering returns a client whose every request gets status and body, and
+// answeringAll returns a client whose every request gets status and body, and
 // a count of the requests that arrived.
-func answering(t *testing.T, status int, body string) (*Client, *atomic.Int64) {
+func answeringAll(t *testing.T, status int, body string) (*Client, *atomic.Int64) {
 	t.Helper()
 	var n atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -128,10 +128,10 @@ func answering(t *testing.T, status int, body string) (*Client, *atomic.Int64) {
 // typed *Error) and a 2xx answer that does not decode.
 func TestEveryMethodReturnsNilOnError(t *testing.T) {
 	t.Parallel()
-	notFound, _ := answering(t, 404, `{"object":"error","type":"resource_not_found_error","log_id":"log_404",`+
+	notFound, _ := answeringAll(t, 404, `{"object":"error","type":"resource_not_found_error","log_id":"log_404",`+
 		`"details":[{"code":"conekta.errors.resource_not_found.entity","message":"El recurso no ha sido encontrado."}]}`)
-	garbled, _ := answering(t, 200, `{"id": 7, "data": {`)
-	for _, m := range everyMethod() {
+	garbled, _ := answeringAll(t, 200, `{"id": 7, "data": {`)
+	for _, m := range everyResultCall() {
 		t.Run(m.name, func(t *testing.T) {
 			t.Parallel()
 			isNil, err := m.run(t.Context(), notFound)
@@ -154,9 +154,9 @@ func TestEveryMethodReturnsNilOnError(t *testing.T) {
 // is sent.
 func TestBadInputReturnsNilAndParamError(t *testing.T) {
 	t.Parallel()
-	c, sent := answering(t, 200, `{}`)
+	c, sent := answeringAll(t, 200, `{}`)
 	over := &ListParams{Limit: MaxLimit + 1}
-	bad := []methodCall{
+	bad := []resultCall{
 		{"Customers.Create", func(ctx context.Context, c *Client) (bool, error) {
 			return nilResult(c.Customers.Create(ctx, &CustomerParams{}))
 		}},

@@ -10,14 +10,14 @@ import (
 	"testing"
 )
 
-// recorder is a Toku stand-in that keeps every request body it receives and
+// amountRecorder is a Toku stand-in that keeps every request body it receives and
 // answers each with an invoice.
-type recorder struct {
+type amountRecorder struct {
 	mu     sync.Mutex
 	bodies []string
 }
 
-func (rec *recorder) client(t *testing.T) *Client {
+func (rec *amountRecorder) client(t *testing.T) *Client {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
@@ -34,7 +34,7 @@ func (rec *recorder) client(t *testing.T) *Client {
 	return c
 }
 
-func (rec *recorder) sent() []string {
+func (rec *amountRecorder) sent() []string {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	return append([]string(nil), rec.bodies...)
@@ -45,7 +45,7 @@ func (rec *recorder) sent() []string {
 // any other or unstated currency, or more digits than a float holds.
 func TestInvoiceAmountsTokuCannotTakeAreRefused(t *testing.T) {
 	t.Parallel()
-	var rec recorder
+	var rec amountRecorder
 	c := rec.client(t)
 	cases := []struct {
 		name, amount, currency string
@@ -85,7 +85,7 @@ func TestInvoiceAmountsTokuCannotTakeAreRefused(t *testing.T) {
 // as written.
 func TestInvoiceAmountsAtTheLimitsAreSent(t *testing.T) {
 	t.Parallel()
-	var rec recorder
+	var rec amountRecorder
 	c := rec.client(t)
 	cases := []struct {
 		amount, currency string

@@ -22,23 +22,23 @@ func firstOf[T any](seq iter.Seq2[*T, error]) (bool, error) {
 	return true, errors.New("the iterator yielded nothing")
 }
 
-// methodCall is one call of a service method, reporting whether its result
+// resultCall is one call of a service method, reporting whether its result
 // is nil and its error. Methods that return only an error report true.
-type methodCall struct {
+type resultCall struct {
 	name string
 	run  func(ctx context.Context, c *Client) (bool, error)
 }
 
 // decodes reports whether the method decodes a 2xx body; a Delete does not.
-func (m methodCall) decodes() bool { return !strings.HasSuffix(m.name, ".Delete") }
+func (m resultCall) decodes() bool { return !strings.HasSuffix(m.name, ".Delete") }
 
-// everyMethod calls every service method with valid arguments.
-func everyMethod() []methodCall {
+// everyResultCall calls every service method with valid arguments.
+func everyResultCall() []resultCall {
 	cp := &CustomerParams{GovernmentID: "11111111-1", Mail: "ana@example.com"}
 	ip := &InvoiceParams{Customer: "cus_1", ProductID: "p1", DueDate: Date{2026, 1, 31}, Amount: NewAmount(19990)}
 	wp := &WebhookEndpointParams{URL: "https://example.com/hook", EnabledEvents: []EventType{EventTransactionSuccess}}
 	pl := &PaymentListParams{StartDate: Date{2026, 1, 1}, EndDate: Date{2026, 1, 2}}
-	return []methodCall{
+	return []resultCall{
 		{"Customers.Create", func(ctx context.Context, c *Client) (bool, error) { return nilResult(c.Customers.Create(ctx, cp)) }},
 		{"Customers.Get", func(ctx context.Context, c *Client) (bool, error) { return nilResult(c.Customers.Get(ctx, "cus_1")) }},
 		{"Customers.List", func(ctx context.Context, c *Client) (bool, error) { return nilResult(c.Customers.List(ctx, nil)) }},
@@ -80,9 +80,9 @@ func everyMethod() []methodCall {
 	}
 }
 
-// answering returns a client whose every request gets status and body, and
+// answeringAll returns a client whose every request gets status and body, and
 // a count of the requests that arrived.
-func answering(t *testing.T, status int, body string) (*Client, *atomic.Int64) {
+func answeringAll(t *testing.T, status int, body string) (*Client, *atomic.Int64) {
 	t.Helper()
 	var n atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -101,9 +101,9 @@ func answering(t *testing.T, status int, body string) (*Client, *atomic.Int64) {
 // typed *Error) and a 2xx answer that does not decode.
 func TestEveryMethodReturnsNilOnError(t *testing.T) {
 	t.Parallel()
-	notFound, _ := answering(t, 404, `{"error":{"code":"TK40400","message":"no encontrado"}}`)
-	garbled, _ := answering(t, 200, `{"id": 7, "items": {`)
-	for _, m := range everyMethod() {
+	notFound, _ := answeringAll(t, 404, `{"error":{"code":"TK40400","message":"no encontrado"}}`)
+	garbled, _ := answeringAll(t, 200, `{"id": 7, "items": {`)
+	for _, m := range everyResultCall() {
 		t.Run(m.name, func(t *testing.T) {
 			t.Parallel()
 			isNil, err := m.run(t.Context(), notFound)
@@ -129,8 +129,8 @@ func TestEveryMethodReturnsNilOnError(t *testing.T) {
 // is sent.
 func TestBadInputReturnsNilAndParamError(t *testing.T) {
 	t.Parallel()
-	c, sent := answering(t, 200, `{}`)
-	bad := []methodCall{
+	c, sent := answeringAll(t, 200, `{}`)
+	bad := []resultCall{
 		{"Customers.Create", func(ctx context.Context, c *Client) (bool, error) {
 			return nilResult(c.Customers.Create(ctx, &CustomerParams{}))
 		}},

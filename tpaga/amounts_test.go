@@ -13,13 +13,13 @@ import (
 	"testing"
 )
 
-// recorder is a Tpaga stand-in that keeps every request body it receives.
-type recorder struct {
+// amountRecorder is a Tpaga stand-in that keeps every request body it receives.
+type amountRecorder struct {
 	mu     sync.Mutex
 	bodies []string
 }
 
-func (rec *recorder) clients(t *testing.T) (*Client, *EfectySimulator) {
+func (rec *amountRecorder) clients(t *testing.T) (*Client, *EfectySimulator) {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
@@ -41,7 +41,7 @@ func (rec *recorder) clients(t *testing.T) (*Client, *EfectySimulator) {
 	return c, sim
 }
 
-func (rec *recorder) sent() []string {
+func (rec *amountRecorder) sent() []string {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	return append([]string(nil), rec.bodies...)
@@ -56,7 +56,7 @@ type amountCall struct {
 func amountCalls() []amountCall {
 	return []amountCall{
 		{"References.Create", "ReferenceParams.Amount", func(ctx context.Context, c *Client, _ *EfectySimulator, a int64) error {
-			_, err := c.References.Create(ctx, &ReferenceParams{Requester: testRequester, Description: "Recarga", Amount: a})
+			_, err := c.References.Create(ctx, &ReferenceParams{Requester: resultsRequester, Description: "Recarga", Amount: a})
 			return err
 		}},
 		{"EfectySimulator.Pay", "EfectyPaymentParams.Amount", func(ctx context.Context, _ *Client, sim *EfectySimulator, a int64) error {
@@ -69,7 +69,7 @@ func amountCalls() []amountCall {
 // Amounts outside 1..MaxAmount are refused before sending, naming the field.
 func TestAmountsOutsideTheRangeAreRefused(t *testing.T) {
 	t.Parallel()
-	var rec recorder
+	var rec amountRecorder
 	c, sim := rec.clients(t)
 	for _, m := range amountCalls() {
 		for _, a := range []int64{-1, MaxAmount + 1, math.MaxInt64} {
@@ -88,7 +88,7 @@ func TestAmountsOutsideTheRangeAreRefused(t *testing.T) {
 // 1 and MaxAmount still go out as written.
 func TestAmountsAtTheEdgesAreSent(t *testing.T) {
 	t.Parallel()
-	var rec recorder
+	var rec amountRecorder
 	c, sim := rec.clients(t)
 	edges := []int64{1, MaxAmount}
 	for _, m := range amountCalls() {

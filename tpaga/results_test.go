@@ -12,24 +12,24 @@ import (
 // nilResult reports whether a method's result is nil, with its error.
 func nilResult[T any](v *T, err error) (bool, error) { return v == nil, err }
 
-// methodCall is one call of a service method, reporting whether its result
+// resultCall is one call of a service method, reporting whether its result
 // is nil and its error.
-type methodCall struct {
+type resultCall struct {
 	name string
 	run  func(ctx context.Context, c *Client, sim *EfectySimulator) (bool, error)
 }
 
-var testRequester = Requester{FirstNames: "Noa", LastNames: "Tamayo Carreño", DocumentType: DocumentCC, DocumentNumber: "111222333"}
+var resultsRequester = Requester{FirstNames: "Noa", LastNames: "Tamayo Carreño", DocumentType: DocumentCC, DocumentNumber: "111222333"}
 
-// everyMethod calls every service method, and the simulator's, with valid
+// everyResultCall calls every service method, and the simulator's, with valid
 // arguments.
-func everyMethod() []methodCall {
-	return []methodCall{
+func everyResultCall() []resultCall {
+	return []resultCall{
 		{"References.Create", func(ctx context.Context, c *Client, _ *EfectySimulator) (bool, error) {
-			return nilResult(c.References.Create(ctx, &ReferenceParams{Requester: testRequester, Description: "Recarga", Amount: 20000}))
+			return nilResult(c.References.Create(ctx, &ReferenceParams{Requester: resultsRequester, Description: "Recarga", Amount: 20000}))
 		}},
 		{"PermanentReferences.Create", func(ctx context.Context, c *Client, _ *EfectySimulator) (bool, error) {
-			return nilResult(c.PermanentReferences.Create(ctx, &PermanentReferenceParams{Reference: "reysantana", Requester: testRequester, Description: "Mireya"}))
+			return nilResult(c.PermanentReferences.Create(ctx, &PermanentReferenceParams{Reference: "reysantana", Requester: resultsRequester, Description: "Mireya"}))
 		}},
 		{"PermanentReferences.Enable", func(ctx context.Context, c *Client, _ *EfectySimulator) (bool, error) {
 			return nilResult(c.PermanentReferences.Enable(ctx, "TSREYSANTANA"))
@@ -49,9 +49,9 @@ func everyMethod() []methodCall {
 	}
 }
 
-// answering returns a client and a simulator whose every request gets
+// answeringAll returns a client and a simulator whose every request gets
 // status and body, and a count of the requests that arrived.
-func answering(t *testing.T, status int, body string) (*Client, *EfectySimulator, *atomic.Int64) {
+func answeringAll(t *testing.T, status int, body string) (*Client, *EfectySimulator, *atomic.Int64) {
 	t.Helper()
 	var n atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -75,9 +75,9 @@ func answering(t *testing.T, status int, body string) (*Client, *EfectySimulator
 // typed *Error) and a 2xx answer that does not decode.
 func TestEveryMethodReturnsNilOnError(t *testing.T) {
 	t.Parallel()
-	nc, nsim, _ := answering(t, 404, `{"detail":"No encontrado."}`)
-	gc, gsim, _ := answering(t, 200, `{"reference": 7, "deposit_intents": {`)
-	for _, m := range everyMethod() {
+	nc, nsim, _ := answeringAll(t, 404, `{"detail":"No encontrado."}`)
+	gc, gsim, _ := answeringAll(t, 200, `{"reference": 7, "deposit_intents": {`)
+	for _, m := range everyResultCall() {
 		t.Run(m.name, func(t *testing.T) {
 			t.Parallel()
 			isNil, err := m.run(t.Context(), nc, nsim)
@@ -100,13 +100,13 @@ func TestEveryMethodReturnsNilOnError(t *testing.T) {
 // is sent.
 func TestBadInputReturnsNilAndParamError(t *testing.T) {
 	t.Parallel()
-	c, sim, sent := answering(t, 200, `{}`)
-	bad := []methodCall{
+	c, sim, sent := answeringAll(t, 200, `{}`)
+	bad := []resultCall{
 		{"References.Create", func(ctx context.Context, c *Client, _ *EfectySimulator) (bool, error) {
-			return nilResult(c.References.Create(ctx, &ReferenceParams{Requester: testRequester}))
+			return nilResult(c.References.Create(ctx, &ReferenceParams{Requester: resultsRequester}))
 		}},
 		{"PermanentReferences.Create", func(ctx context.Context, c *Client, _ *EfectySimulator) (bool, error) {
-			return nilResult(c.PermanentReferences.Create(ctx, &PermanentReferenceParams{Reference: "short", Requester: testRequester, Description: "d"}))
+			return nilResult(c.PermanentReferences.Create(ctx, &PermanentReferenceParams{Reference: "short", Requester: resultsRequester, Description: "d"}))
 		}},
 		{"PermanentReferences.Enable", func(ctx context.Context, c *Client, _ *EfectySimulator) (bool, error) {
 			return nilResult(c.PermanentReferences.Enable(ctx, ""))
