@@ -27,6 +27,9 @@ type Client struct {
 	WebhookEndpoints *WebhookEndpointsService
 	// Payments lists what Toku collected, for daily reconciliation.
 	Payments *PaymentsService
+	// Subscriptions enrols customers in your products and, for recurring
+	// ones, has Toku issue their invoices every month.
+	Subscriptions *SubscriptionsService
 }
 
 type service struct{ client *Client }
@@ -144,6 +147,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c.Invoices = &InvoicesService{client: c}
 	c.WebhookEndpoints = &WebhookEndpointsService{client: c}
 	c.Payments = &PaymentsService{client: c}
+	c.Subscriptions = &SubscriptionsService{client: c}
 	return c, nil
 }
 

@@ -308,20 +308,6 @@ type Payment struct {
 	Receipt       string `json:"receipt"`
 }
 
-// Subscription is a Toku subscription ("sub_…"): a logical container of
-// debts identified by product id.
-type Subscription struct {
-	ID                 string   `json:"id"`
-	Customer           string   `json:"customer"`
-	ProductID          string   `json:"product_id"`
-	PACMandateID       string   `json:"pac_mandate_id"`
-	IsRecurring        bool     `json:"is_recurring"`
-	Amount             *Amount  `json:"amount"`
-	DueDay             *int     `json:"due_day"`
-	ReceiptProductCode string   `json:"receipt_product_code"`
-	Metadata           Metadata `json:"metadata"`
-}
-
 // PaymentMethod is a customer's enrolled payment method ("pm_…").
 type PaymentMethod struct {
 	ID         string          `json:"id"`
