@@ -30,6 +30,10 @@ type Client struct {
 	// Subscriptions enrols customers in your products and, for recurring
 	// ones, has Toku issue their invoices every month.
 	Subscriptions *SubscriptionsService
+	// Redirection sets where Toku's payment portal returns the customer.
+	Redirection *RedirectionService
+	// BankAccounts verifies Mexican bank accounts (CLABE) against an RFC.
+	BankAccounts *BankAccountsService
 }
 
 type service struct{ client *Client }
@@ -148,6 +152,8 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c.WebhookEndpoints = &WebhookEndpointsService{client: c}
 	c.Payments = &PaymentsService{client: c}
 	c.Subscriptions = &SubscriptionsService{client: c}
+	c.Redirection = &RedirectionService{client: c}
+	c.BankAccounts = &BankAccountsService{client: c}
 	return c, nil
 }
 
