@@ -232,7 +232,11 @@ func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request) {
 	if p.ProductID == "" {
 		d = append(d, missing("product_id"))
 	}
-	d = append(d, checkRecurring(&p, p.IsRecurring != nil && *p.IsRecurring)...)
+	isRecurring := p.IsRecurring != nil && *p.IsRecurring
+	d = append(d, checkRecurring(&p, isRecurring)...)
+	if isRecurring && (p.Amount.Sign() <= 0 || p.DueDay == 0) {
+		d = append(d, detail{Loc: []string{"body"}, Msg: "a recurring subscription needs a positive amount and a due_day", Type: "value_error"})
+	}
 	if len(d) > 0 {
 		write422(w, d...)
 		return
@@ -257,7 +261,7 @@ func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request) {
 	}
 	st := &subState{sub: sub}
 	var issued []*toku.Invoice
-	if p.IsRecurring != nil && *p.IsRecurring {
+	if isRecurring {
 		applyRecurring(sub, &p)
 		issued = s.startLocked(st)
 	}

@@ -3,6 +3,9 @@ package tokutest_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -286,6 +289,39 @@ func TestSubscriptionsFakeRefusesWhatTokuRefuses(t *testing.T) {
 	}
 	if _, err := w.c.Subscriptions.Get(ctx, "sub_nobody"); !errors.Is(err, toku.ErrNotFound) {
 		t.Fatalf("unknown id: %v", err)
+	}
+
+	// Raw requests pagos itself would refuse: the fake answers 422, never
+	// panics, and issues nothing.
+	plain, err := w.c.Subscriptions.Create(ctx, &toku.SubscriptionParams{Customer: w.cus.ID, ProductID: "contract-plain"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ method, path, body string }{
+		{"POST", "/subscriptions", `{"customer":"` + w.cus.ID + `","product_id":"raw-1","is_recurring":true}`},
+		{"POST", "/subscriptions", `{"customer":"` + w.cus.ID + `","product_id":"raw-2","is_recurring":true,"amount":100,"due_day":0}`},
+		{"POST", "/subscriptions", `{"customer":"` + w.cus.ID + `","product_id":"raw-3","amount":100,"due_day":5}`},
+		{"POST", "/subscriptions", `{"customer":"` + w.cus.ID + `","product_id":"raw-4","is_recurring":true,"amount":100,"due_day":32}`},
+		{"PUT", "/subscriptions/" + plain.ID, `{"is_recurring":true}`},
+		{"PUT", "/subscriptions/" + plain.ID, `{"is_recurring":true,"amount":100,"due_day":5,"currency_code":"USD"}`},
+	} {
+		req, _ := http.NewRequestWithContext(ctx, tc.method, w.srv.URL+tc.path, strings.NewReader(tc.body))
+		req.Header.Set("X-Api-Key", w.srv.APIKey)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 422 || !strings.Contains(string(b), "TK30000") {
+			t.Errorf("%s %s %s: %d %s", tc.method, tc.path, tc.body, resp.StatusCode, b)
+		}
+	}
+	if n := len(w.srv.Subscriptions()); n != 2 {
+		t.Errorf("the fake keeps %d subscriptions, want 2", n)
+	}
+	if b, err := w.srv.Advance(ctx, 60*24*time.Hour); err != nil || len(b.Invoices) != 2 { // contract-1's two months only
+		t.Errorf("Advance = %+v, %v", b, err)
 	}
 }
 
