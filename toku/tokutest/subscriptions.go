@@ -186,10 +186,13 @@ func (s *Server) startLocked(st *subState) []*toku.Invoice {
 	return nil
 }
 
-// background sends events after the API answer, as Toku does; Settle
-// waits for them.
-func (s *Server) background(events ...bgEvent) {
+// answerThenSend answers the API call, then sends events in the
+// background, as Toku does; Settle waits for them. The send is counted
+// before the answer goes out, so a caller that has its answer and calls
+// Settle always waits for these events.
+func (s *Server) answerThenSend(w http.ResponseWriter, status int, body any, events ...bgEvent) {
 	s.ext.bg.Add(1)
+	fake.WriteJSON(w, status, body)
 	go func() {
 		defer s.ext.bg.Done()
 		for _, e := range events {
@@ -269,12 +272,11 @@ func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request) {
 	s.ext.subIDs = append(s.ext.subIDs, sub.ID)
 	out := *sub
 	s.mu.Unlock()
-	fake.WriteJSON(w, http.StatusCreated, &out)
 	events := []bgEvent{{toku.EventSubscriptionCreated, subscriptionPayload(&out)}}
 	for _, inv := range issued {
 		events = append(events, bgEvent{toku.EventInvoiceCreated, map[string]any{"invoice": inv}})
 	}
-	s.background(events...)
+	s.answerThenSend(w, http.StatusCreated, &out, events...)
 }
 
 // checkRecurring answers as Toku would to recurring-only fields: they need
@@ -377,12 +379,11 @@ func (s *Server) updateSubscription(w http.ResponseWriter, r *http.Request) {
 	}
 	out := *sub
 	s.mu.Unlock()
-	fake.WriteJSON(w, http.StatusOK, &out)
 	events := []bgEvent{{toku.EventSubscriptionUpdated, subscriptionPayload(&out)}}
 	for _, inv := range issued {
 		events = append(events, bgEvent{toku.EventInvoiceCreated, map[string]any{"invoice": inv}})
 	}
-	s.background(events...)
+	s.answerThenSend(w, http.StatusOK, &out, events...)
 }
 
 func (s *Server) deleteSubscription(w http.ResponseWriter, r *http.Request) {
@@ -396,8 +397,8 @@ func (s *Server) deleteSubscription(w http.ResponseWriter, r *http.Request) {
 	delete(s.ext.subs, id)
 	s.ext.subIDs = remove(s.ext.subIDs, id)
 	s.mu.Unlock()
-	fake.WriteJSON(w, http.StatusOK, map[string]any{"id": id, "deleted": true})
-	s.background(bgEvent{toku.EventSubscriptionDeleted, map[string]any{"subscription": map[string]string{"id": id}}})
+	s.answerThenSend(w, http.StatusOK, map[string]any{"id": id, "deleted": true},
+		bgEvent{toku.EventSubscriptionDeleted, map[string]any{"subscription": map[string]string{"id": id}}})
 }
 
 func (s *Server) listCustomerSubscriptions(w http.ResponseWriter, r *http.Request) {
@@ -547,12 +548,11 @@ func (s *Server) verifyBankAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := s.newID("bav_")
-	fake.WriteJSON(w, http.StatusCreated, map[string]any{"id": id, "account_number": p.CLABE, "customer_identifier": p.RFC, "status": "pending"})
 	result := VerificationValid
 	if p.CLABE == InvalidCLABE {
 		result = VerificationInvalid
 	}
-	s.background(bgEvent{toku.EventBankAccountVerificationResult, map[string]any{
+	s.answerThenSend(w, http.StatusCreated, map[string]any{"id": id, "account_number": p.CLABE, "customer_identifier": p.RFC, "status": "pending"}, bgEvent{toku.EventBankAccountVerificationResult, map[string]any{
 		"bank_account_verification": map[string]any{"id": id, "account_number": p.CLABE, "customer_identifier": p.RFC, "status": "completed", "result": result},
 	}})
 }
