@@ -353,6 +353,11 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOpt
 			sent = c.p.IdempotencyHeader + "=" + call.IdempotencyKey
 		}
 	}
+	for _, name := range [...]string{"Idempotency-Key", "X-Idempotency-Key"} {
+		if v := call.Header.Get(name); v != "" && sent == "" {
+			sent = name + "=" + v // set with WithHeader: still what identifies the write
+		}
+	}
 
 	start := time.Now()
 	resp, err := c.rc.Do(req)
