@@ -620,7 +620,12 @@ func TestPOSTAfterTLSHandshakeFailure(t *testing.T) {
 					return
 				}
 				conns.Add(1)
+				// Garbage, then FIN, then drain until the client hangs up:
+				// closing with its ClientHello unread would send a reset,
+				// which can reach the client before the garbage does.
 				c.Write([]byte("garbage!garbage!"))
+				c.(*net.TCPConn).CloseWrite()
+				io.Copy(io.Discard, c)
 				c.Close()
 			}
 		}()
