@@ -25,7 +25,9 @@
 // organization (sandbox and production keys share one host). A Cuenta de
 // Cobro other than the default is chosen with x-account-key: per client with
 // WithDefaultAccountKey, or per call with WithAccountKey. Neither key ever
-// reaches a log line or an error message, and WithHeader cannot override them.
+// reaches a log line or an error message (even one Toku echoes), and
+// WithHeader cannot set them. NewClient refuses a key with whitespace,
+// control characters or non-ASCII bytes, without repeating it.
 //
 // # Money
 //

@@ -38,7 +38,9 @@
 //
 // Tpaga's operations team issues a token, sent as "Authorization: Basic
 // <token>" exactly as issued (pagos does not base64-encode it). It never
-// reaches a log line or an error message, and WithHeader cannot override it.
+// reaches a log line or an error message (even a Tpaga message that echoes
+// it), and WithHeader cannot set Authorization or X-Api-Key. NewClient
+// refuses a token with whitespace, control characters or non-ASCII bytes.
 //
 // # Money
 //
