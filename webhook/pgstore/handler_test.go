@@ -11,17 +11,15 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pagos-go/pagos/internal/testutil"
 	"github.com/pagos-go/pagos/toku"
 	"github.com/pagos-go/pagos/webhook"
@@ -58,7 +56,7 @@ func TestMain(m *testing.M) {
 // runReplicaProcess serves a Toku handler whose user code announces the
 // event on stdout and then hangs, until the test kills the process.
 func runReplicaProcess(table string) error {
-	db, err := sql.Open("pgx", os.Getenv(testutil.PostgresDSNEnv))
+	db, err := sql.Open("postgres", os.Getenv(testutil.PostgresDSNEnv))
 	if err != nil {
 		return err
 	}
@@ -344,16 +342,22 @@ func TestDatabaseOutageAnswers503ThenRecovers(t *testing.T) {
 	t.Parallel()
 	direct := openDB(t)
 	table := newTable(t, direct)
-	cfg, err := pgx.ParseConfig(testDSN(t))
+	dsn, err := url.Parse(testDSN(t))
+	if err != nil || dsn.Host == "" {
+		t.Fatalf("this test needs a URL DSN (postgres://user@host:port/db): %v", err)
+	}
+	server := dsn.Host
+	if dsn.Port() == "" {
+		server = net.JoinHostPort(dsn.Hostname(), "5432")
+	}
+	p := startProxy(t, server)
+	q := dsn.Query()
+	q.Set("connect_timeout", "2")
+	dsn.Host, dsn.RawQuery = p.addr(), q.Encode()
+	db, err := sql.Open("postgres", dsn.String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := startProxy(t, net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))))
-	host, port, _ := net.SplitHostPort(p.addr())
-	cfg.Host, cfg.Fallbacks, cfg.ConnectTimeout = host, nil, 2*time.Second
-	n, _ := strconv.Atoi(port)
-	cfg.Port = uint16(n)
-	db := stdlib.OpenDB(*cfg)
 	t.Cleanup(func() { db.Close() })
 	configurePool(db)
 

@@ -12,7 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the tests' driver; the package needs none
+	_ "github.com/lib/pq" // the tests' driver; the package needs none
 	"github.com/pagos-go/pagos/internal/testutil"
 	"github.com/pagos-go/pagos/webhook"
 	"github.com/pagos-go/pagos/webhook/pgstore"
@@ -25,7 +25,7 @@ func testDSN(t testing.TB) string { return testutil.PostgresDSN(t, os.Getenv) }
 // openDB opens the test database as one replica would: its own pool.
 func openDB(t testing.TB) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("pgx", testDSN(t))
+	db, err := sql.Open("postgres", testDSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestStoreContract(t *testing.T) {
 
 func TestNewRefusesBadArguments(t *testing.T) {
 	t.Parallel()
-	db, err := sql.Open("pgx", "postgres://127.0.0.1:1/none") // never connects
+	db, err := sql.Open("postgres", "postgres://127.0.0.1:1/none") // never connects
 	if err != nil {
 		t.Fatal(err)
 	}
