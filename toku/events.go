@@ -76,7 +76,8 @@ const (
 	// event type included: anyone who saw one signed delivery could resend
 	// its id and timestamp with another body while the timestamp is fresh.
 	// Act on money only once Event.Authenticated says so
-	// (webhook.WithTokuConfirmation confirms payments through the API).
+	// (Client.ConfirmEvent, or webhook.WithTokuConfirmation in the handler,
+	// confirms payments through the API, field by field).
 	SignedEventID
 	// SignedBody: the signature covers the timestamp and the raw body, so the
 	// whole payload is authenticated.
@@ -108,15 +109,16 @@ type Event struct {
 	// Signed is set by webhook verification: what the signature covered.
 	// When it is SignedEventID the accessors read an unauthenticated payload.
 	Signed Signed
-	// Confirmed is set by webhook.WithTokuConfirmation when the payment the
-	// event reports was found at Toku through the API.
+	// Confirmed is set by Client.ConfirmEvent (and so by
+	// webhook.WithTokuConfirmation) when the payment the event reports was
+	// found at Toku through the API with every field the payload gives equal
+	// to the API's.
 	Confirmed bool
 	// ConfirmedInvoices holds the invoices fetched from the API when the
-	// webhook handler confirmed the event through them; trust them over the
-	// payload.
+	// event was confirmed; trust them over the payload.
 	ConfirmedInvoices []*Invoice
 	// ConfirmedTransaction holds the transaction found in Toku's payments
-	// list when the handler confirmed the event through it.
+	// list when the event was confirmed.
 	ConfirmedTransaction *Transaction
 }
 

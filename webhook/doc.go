@@ -64,8 +64,11 @@
 // secret over "t.<event id>" (as documented) or "t.<raw body>"; either is
 // accepted and recorded in Event.Signed. When only the id was signed the
 // payload is not authenticated; WithTokuConfirmation confirms money-moving
-// events through the API before your code runs. SignToku signs deliveries
-// for tests.
+// events through the API (toku.Client.ConfirmEvent, every field compared)
+// before your code runs, and refuses one the API does not bear out: your
+// code does not run and the handler answers 500, releasing the event id so
+// the honest delivery is still processed. SignToku signs deliveries for
+// tests.
 //
 // Conekta: Digest header, the base64 RSASSA-PKCS1-v1_5 SHA-256 signature of
 // the raw body; give the public keys of your active webhook keys (several
