@@ -103,7 +103,7 @@ type Event struct {
 	// Toku sends a number.
 	ID        string
 	Type      EventType
-	AccountID string          // id_account: the Cuenta de Cobro, when sent
+	AccountID string          // id_account: the Cuenta de Cobro, when sent as a string or number
 	Raw       json.RawMessage // the whole body as received
 
 	// Signed is set by webhook verification: what the signature covered.
@@ -145,12 +145,13 @@ func ParseEvent(body []byte) (*Event, error) {
 	return e, nil
 }
 
-// UnmarshalJSON decodes the envelope strictly and keeps the whole body.
+// UnmarshalJSON decodes the envelope (id and event_type) strictly and keeps
+// the whole body; nothing else in the body can make it fail.
 func (e *Event) UnmarshalJSON(b []byte) error {
 	var env struct {
 		ID        json.RawMessage `json:"id"`
 		EventType *string         `json:"event_type"`
-		AccountID *string         `json:"id_account"`
+		AccountID json.RawMessage `json:"id_account"`
 	}
 	if err := json.Unmarshal(b, &env); err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformedEvent, err)
@@ -163,8 +164,12 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("%w: no event_type", ErrMalformedEvent)
 	}
 	*e = Event{ID: id, Type: EventType(*env.EventType), Raw: append(json.RawMessage(nil), b...)}
-	if env.AccountID != nil {
-		e.AccountID = *env.AccountID
+	// id_account is informative, not part of the envelope: a number keeps
+	// its text, any other shape leaves it empty (Raw still holds it), so an
+	// authentic event is never refused for it.
+	var account jsonx.Text
+	if len(env.AccountID) > 0 && account.UnmarshalJSON(env.AccountID) == nil {
+		e.AccountID = string(account)
 	}
 	return nil
 }
