@@ -37,8 +37,9 @@ type Confirmation struct {
 // the invoice (fetched, it must be paid and not void), its customer, amount
 // and currency; the transaction, payment intent or payment id (looked up in
 // Toku's payments list a day on each side of the payload's date, since
-// Toku's day boundary is undocumented), its amount, currency, status and
-// customer; and each payment intent a transaction carries. A payload field
+// Toku's day boundary is undocumented; a payload without that date is not
+// confirmed), its amount, currency, status and customer; and each payment
+// intent a transaction carries. A payload field
 // that is present must equal the API's; an amount must always equal it. Any
 // difference, or a payload that cannot be read, gives ErrNotConfirmed: the
 // delivery is a forgery (a captured id-only signature replayed with another

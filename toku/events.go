@@ -95,9 +95,10 @@ func (s Signed) String() string {
 	return "none"
 }
 
-// Event is a Toku webhook delivery. The envelope (id, type, account) is
-// decoded strictly; the payload is decoded lazily by the typed accessors, so
-// an event whose payload has a new shape is still delivered, with Raw.
+// Event is a Toku webhook delivery. The envelope (id and type) is decoded
+// strictly; id_account takes whatever text it can (a number keeps its
+// digits); the payload is decoded lazily by the typed accessors, so an event
+// whose payload has a new shape is still delivered, with Raw.
 type Event struct {
 	// ID is the event id ("evt_…", "whe_…", "wheve_…"), as text even when
 	// Toku sends a number.
