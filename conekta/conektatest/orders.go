@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pagos-go/pagos/conekta"
 )
@@ -50,6 +51,8 @@ func checkOrder(p *conekta.OrderParams) error {
 		switch {
 		case li == nil || li.Name == "":
 			return invalid(param+"name", "The name is required.")
+		case utf8.RuneCountInString(li.Name) < 3 || utf8.RuneCountInString(li.Name) > 249:
+			return invalid(param+"name", "The name must have 3 to 249 characters.")
 		case li.UnitPrice < 0:
 			return invalid(param+"unit_price", "The unit_price must be 0 or more centavos.")
 		case li.Quantity < 1:

@@ -113,7 +113,6 @@ type source struct {
 }
 
 func (src *source) id() string  { return src.obj["id"].(string) }
-func (src *source) typ() string { return src.obj["type"].(string) }
 
 type card struct {
 	last4, brand string

@@ -25,7 +25,7 @@ import (
 func newFake(t *testing.T, opts ...conektatest.Option) (*conektatest.Server, *conekta.Client) {
 	t.Helper()
 	srv := conektatest.NewServer(t, append([]conektatest.Option{conektatest.WithSigningKey(testutil.RSAKey())}, opts...)...)
-	c, err := srv.Client()
+	c, err := srv.Client(conekta.WithHTTPClient(&http.Client{Transport: newSpecTransport(t)}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,11 +167,11 @@ func TestDeclinedCards(t *testing.T) {
 	}
 	// A token is used once.
 	if _, err := c.Orders.Create(ctx, &conekta.OrderParams{Currency: "MXN", CustomerInfo: &conekta.CustomerInfo{Name: "Ana", Email: "a@b.mx", Phone: "+52"},
-		LineItems: []*conekta.LineItem{{Name: "x", UnitPrice: 1, Quantity: 1}}, Charges: []*conekta.ChargeParams{conekta.ChargeToken(conektatest.TokenVisa)}}); err != nil {
+		LineItems: []*conekta.LineItem{{Name: "Taza", UnitPrice: 1, Quantity: 1}}, Charges: []*conekta.ChargeParams{conekta.ChargeToken(conektatest.TokenVisa)}}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := c.Orders.Create(ctx, &conekta.OrderParams{Currency: "MXN", CustomerInfo: &conekta.CustomerInfo{Name: "Ana", Email: "a@b.mx", Phone: "+52"},
-		LineItems: []*conekta.LineItem{{Name: "x", UnitPrice: 1, Quantity: 1}}, Charges: []*conekta.ChargeParams{conekta.ChargeToken(conektatest.TokenVisa)}})
+		LineItems: []*conekta.LineItem{{Name: "Taza", UnitPrice: 1, Quantity: 1}}, Charges: []*conekta.ChargeParams{conekta.ChargeToken(conektatest.TokenVisa)}})
 	var ce *conekta.Error
 	if !errors.As(err, &ce) || ce.Details[0].Code != "conekta.errors.processing.tokenization.used" {
 		t.Fatalf("reused token: %v", err)
