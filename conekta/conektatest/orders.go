@@ -219,8 +219,21 @@ func (s *Server) newChargeLocked(o *conekta.Order, cus *customer, cp *conekta.Ch
 			"barcode_url": s.URL + "/barcodes/" + ref + ".png", "expires_at": exp.Unix(), "store_names": []string{"OXXO"}, "product_type": "cash_in"}
 		s.cashOrders[ref] = o.ID
 		return wire[conekta.Charge](ch), nil
+	case m.Type == conekta.MethodSPEI:
+		// A bank transfer: Conekta gives a CLABE to pay to, and the charge
+		// waits for the transfer.
+		s.references++
+		account := clabe(s.references)
+		exp := m.ExpiresAt
+		if exp.IsZero() {
+			exp = conekta.TimeOf(s.now().Add(30 * 24 * time.Hour))
+		}
+		ch["status"] = conekta.ChargePendingPayment
+		ch["payment_method"] = map[string]any{"object": "bank_transfer_payment", "type": "spei", "bank": "STP", "clabe": account,
+			"receiving_account_number": account, "receiving_account_bank": "STP", "expires_at": exp.Unix(), "payment_attempts": []any{}}
+		return wire[conekta.Charge](ch), nil
 	default:
-		return nil, invalid(param+"payment_method.type", fmt.Sprintf("The fake charges default, card and cash payment methods, not %q.", m.Type))
+		return nil, invalid(param+"payment_method.type", fmt.Sprintf("The fake charges default, card, cash and spei payment methods, not %q.", m.Type))
 	}
 	if src.card != nil {
 		return s.cardChargeLocked(ch, src.card, cus, preAuthorize)
@@ -290,7 +303,7 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 			ids = append(ids, id)
 		}
 	}
-	out, err := page(r, ids, func(id string) *conekta.Order { return s.orders[id] })
+	out, err := s.page(r, ids, func(id string) any { return s.orders[id] })
 	s.answer(w, out, err)
 }
 
@@ -421,7 +434,9 @@ func (s *Server) refundOrder(w http.ResponseWriter, r *http.Request) {
 		if ch.Refunds == nil {
 			ch.Refunds = &conekta.List[*conekta.Refund]{}
 		}
-		ch.Refunds.Data = append(ch.Refunds.Data, &conekta.Refund{ID: s.newID("ref_"), Object: "refund", Amount: p.Amount,
+		refundID := s.newID("ref_")
+		s.refundReasons[refundID] = p.Reason
+		ch.Refunds.Data = append(ch.Refunds.Data, &conekta.Refund{ID: refundID, Object: "refund", Amount: p.Amount,
 			Status: "refunded", CreatedAt: conekta.TimeOf(s.now()), AuthCode: "123456"})
 		if o.PaymentStatus == conekta.OrderRefunded {
 			ch.Status = conekta.ChargeRefunded
