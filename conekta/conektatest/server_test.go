@@ -407,13 +407,14 @@ func TestFakeValidatesLikeConekta(t *testing.T) {
 	if _, err := c.Orders.Get(ctx, "ord_nope"); !errors.Is(err, conekta.ErrNotFound) {
 		t.Fatalf("unknown id: %v", err)
 	}
+	checked := &http.Client{Transport: newSpecTransport(t)}
 	raw := func(method, path, accept, body string) (int, string) {
 		req, _ := http.NewRequestWithContext(ctx, method, srv.URL+path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+srv.APIKey)
 		if accept != "" {
 			req.Header.Set("Accept", accept)
 		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := checked.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
