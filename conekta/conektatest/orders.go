@@ -16,12 +16,29 @@ import (
 // --- orders -----------------------------------------------------------------
 
 func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
-	var p conekta.OrderParams
-	if err := decodeBody(r, &p); err != nil {
+	// customer_info.phone is required but may be "", as a customer's: the
+	// shallower CustomerInfo field tells a missing phone from an empty one.
+	var body struct {
+		conekta.OrderParams
+		CustomerInfo *struct {
+			conekta.CustomerInfo
+			Phone *string `json:"phone"`
+		} `json:"customer_info"`
+	}
+	if err := decodeBody(r, &body); err != nil {
 		s.answer(w, nil, err)
 		return
 	}
-	if err := checkOrder(&p); err != nil {
+	p := body.OrderParams
+	phoneSent := false
+	if ci := body.CustomerInfo; ci != nil {
+		info := ci.CustomerInfo
+		if ci.Phone != nil {
+			info.Phone, phoneSent = *ci.Phone, true
+		}
+		p.CustomerInfo = &info
+	}
+	if err := checkOrder(&p, phoneSent); err != nil {
 		s.answer(w, nil, err)
 		return
 	}
@@ -33,7 +50,7 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkOrder answers what Conekta refuses as a 422.
-func checkOrder(p *conekta.OrderParams) error {
+func checkOrder(p *conekta.OrderParams, phoneSent bool) error {
 	switch {
 	case p.Currency == "":
 		return invalid("currency", "The currency is required.")
@@ -41,12 +58,25 @@ func checkOrder(p *conekta.OrderParams) error {
 		return invalid("currency", "The currency must have 3 letters.")
 	case p.CustomerInfo == nil:
 		return invalid("customer_info", "The customer_info is required.")
-	case p.CustomerInfo.CustomerID == "" && (p.CustomerInfo.Name == "" || p.CustomerInfo.Email == "" || p.CustomerInfo.Phone == ""):
+	case p.CustomerInfo.CustomerID == "" && (p.CustomerInfo.Name == "" || p.CustomerInfo.Email == "" || !phoneSent):
 		return invalid("customer_info", "The customer_info needs a customer_id, or a name, email and phone.")
 	case len(p.LineItems) == 0:
 		return invalid("line_items", "The line_items are required.")
 	}
-	for i, li := range p.LineItems {
+	if err := checkLineItems(p.LineItems); err != nil {
+		return err
+	}
+	for i, c := range p.Charges {
+		if c == nil || c.PaymentMethod == nil || c.PaymentMethod.Type == "" {
+			return invalid(fmt.Sprintf("charges[%d].payment_method.type", i), "The payment_method type is required.")
+		}
+	}
+	return nil
+}
+
+// checkLineItems answers a line item Conekta refuses as a 422.
+func checkLineItems(items []*conekta.LineItem) error {
+	for i, li := range items {
 		param := fmt.Sprintf("line_items[%d].", i)
 		switch {
 		case li == nil || li.Name == "":
@@ -57,11 +87,6 @@ func checkOrder(p *conekta.OrderParams) error {
 			return invalid(param+"unit_price", "The unit_price must be 0 or more centavos.")
 		case li.Quantity < 1:
 			return invalid(param+"quantity", "The quantity must be 1 or more.")
-		}
-	}
-	for i, c := range p.Charges {
-		if c == nil || c.PaymentMethod == nil || c.PaymentMethod.Type == "" {
-			return invalid(fmt.Sprintf("charges[%d].payment_method.type", i), "The payment_method type is required.")
 		}
 	}
 	return nil
@@ -332,6 +357,8 @@ func (s *Server) updateOrder(w http.ResponseWriter, r *http.Request) {
 		err = precondition("combo.order.cannot_be_updated_because_has_charge", "The order cannot be updated because it has a charge.")
 	case len(p.Charges) > 0:
 		err = invalid("charges", "The fake adds charges when an order is created only.")
+	case checkLineItems(p.LineItems) != nil:
+		err = checkLineItems(p.LineItems)
 	default:
 		if p.Metadata != nil {
 			o.Metadata = p.Metadata

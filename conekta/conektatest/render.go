@@ -44,6 +44,7 @@ func (s *Server) renderOrder(o *conekta.Order) map[string]any {
 	if ci, ok := m["customer_info"].(map[string]any); ok {
 		ci["object"] = "customer_info"
 		setDefault(ci, "corporate", false)
+		setDefault(ci, "phone", "")
 	}
 	if l, ok := m["line_items"].(map[string]any); ok {
 		pageURLs(l)

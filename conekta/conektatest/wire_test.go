@@ -102,6 +102,13 @@ func TestCustomerPhoneMayBeEmpty(t *testing.T) {
 	if status, _ := rc.do("POST", "/customers", `{"name":"Ana López","email":"ana@example.com"}`); status != http.StatusUnprocessableEntity {
 		t.Errorf("customer without a phone: %d, want 422", status)
 	}
+	// The same holds for an order's customer_info.
+	const order = `{"currency":"MXN","line_items":[{"name":"Vasija de Cerámica","unit_price":20015,"quantity":1}],"customer_info":`
+	o := rc.ok("POST", "/orders", order+`{"name":"Ana López","email":"ana@example.com","phone":""}}`)
+	wantField(t, o, "", "customer_info", "phone")
+	if status, _ := rc.do("POST", "/orders", order+`{"name":"Ana López","email":"ana@example.com"}}`); status != http.StatusUnprocessableEntity {
+		t.Errorf("customer_info without a phone: %d, want 422", status)
+	}
 }
 
 // The fake sends the optional fields Conekta sends, even when empty.
