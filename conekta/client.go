@@ -122,7 +122,9 @@ func WithLanguage(lang string) Option {
 type RequestOption = httpcore.RequestOption
 
 // WithHeader sets an extra header on one call, such as X-Child-Company-Id
-// for a holding company. It cannot override Authorization.
+// for a holding company. It refuses credential headers (Authorization), the
+// headers net/http owns (Host, Content-Length, Transfer-Encoding) and
+// Content-Type.
 func WithHeader(name, value string) RequestOption { return httpcore.WithHeader(name, value) }
 
 // WithIdempotencyKey sends key as Conekta's Idempotency-Key header on one
@@ -136,9 +138,16 @@ const headerIdempotency = "Idempotency-Key"
 
 // NewClient returns a client authenticated with privateKey ("key_…", from
 // Conekta's panel), sent as a Bearer token. Keep it out of source control.
+//
+// A key that is empty, has whitespace, control characters or non-ASCII
+// bytes, or does not start with "key_" (public keys and other providers'
+// keys do not) is refused; the error never repeats the key.
 func NewClient(privateKey string, opts ...Option) (*Client, error) {
-	if strings.TrimSpace(privateKey) == "" || strings.ContainsAny(privateKey, "\r\n ") {
-		return nil, errors.New("conekta: NewClient: the private key is empty or malformed; pass the \"key_…\" private key from Conekta's panel")
+	if err := httpcore.CheckCredential("private key", privateKey); err != nil {
+		return nil, errors.New("conekta: NewClient: " + err.Error() + "; pass the \"key_…\" private key from Conekta's panel")
+	}
+	if !strings.HasPrefix(privateKey, "key_") || len(privateKey) == len("key_") {
+		return nil, errors.New("conekta: NewClient: the private key does not have Conekta's shape: private keys start with \"key_\"; copy it from Conekta's panel (Developers, API keys)")
 	}
 	cfg := config{Settings: httpcore.NewSettings(DefaultBaseURL), version: APIVersion230}
 	for _, o := range opts {
@@ -160,6 +169,7 @@ func NewClient(privateKey string, opts ...Option) (*Client, error) {
 		Name:              "conekta",
 		Header:            h,
 		Protected:         []string{"Authorization"},
+		Secrets:           []string{privateKey},
 		IdempotencyHeader: headerIdempotency,
 		DecodeError:       decodeError,
 	}, cfg.Settings)

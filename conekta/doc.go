@@ -26,7 +26,9 @@
 // # Authentication and versions
 //
 // The private key is sent as a Bearer token; it never reaches a log line or
-// an error message, and WithHeader cannot override it. Live and test mode
+// an error message (even a Conekta message that echoes it), and WithHeader
+// cannot set Authorization. NewClient refuses a key that does not start with
+// "key_" or has whitespace, control characters or non-ASCII bytes. Live and test mode
 // share one host: the key decides. The API version travels in the Accept
 // header (application/vnd.conekta-v2.3.0+json by default); WithAPIVersion
 // selects another, such as APIVersion200 of Conekta's older guides.

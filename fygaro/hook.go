@@ -51,7 +51,9 @@ var ErrMalformedHook = errors.New("fygaro: malformed hook")
 // hook is verified.
 type Hook struct {
 	// CustomReference is the reference you gave the link (custom_reference),
-	// such as your order id.
+	// such as your order id: a number keeps its digits, and another shape
+	// (never sent by Fygaro's guide) its compact JSON, so the hook is still
+	// delivered.
 	CustomReference string
 	// Reference is Fygaro's transaction reference, unique per payment:
 	// "reference", or "transactionReference" in the oldest hooks.
@@ -74,10 +76,10 @@ type Hook struct {
 // refs are the fields a hook body and its JWT claims share.
 type refs struct {
 	// Fygaro documents strings; a number is kept as its text.
-	CustomReference      jsonx.Text `json:"customReference"`
-	Reference            jsonx.Text `json:"reference"`
-	TransactionReference jsonx.Text `json:"transactionReference"` // the oldest hooks' name
-	CreatedAt            Time       `json:"createdAt"`
+	CustomReference      jsonx.Loose `json:"customReference"`
+	Reference            jsonx.Text  `json:"reference"`
+	TransactionReference jsonx.Text  `json:"transactionReference"` // the oldest hooks' name
+	CreatedAt            Time        `json:"createdAt"`
 }
 
 // reference returns the transaction reference under either name.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
@@ -81,8 +80,8 @@ func WithUserAgent(app string) Option {
 // overrides it for one call.
 func WithDefaultAccountKey(key string) Option {
 	return func(c *config) error {
-		if err := checkHeaderValue("WithDefaultAccountKey", key); err != nil {
-			return err
+		if err := httpcore.CheckCredential("account key", key); err != nil {
+			return errors.New("WithDefaultAccountKey: " + err.Error())
 		}
 		c.accountKey = key
 		return nil
@@ -96,14 +95,17 @@ type RequestOption = httpcore.RequestOption
 // de Cobro the call applies to.
 func WithAccountKey(key string) RequestOption {
 	return func(o *httpcore.CallOptions) error {
-		if err := checkHeaderValue("WithAccountKey", key); err != nil {
-			return err
+		if err := httpcore.CheckCredential("account key", key); err != nil {
+			return errors.New("WithAccountKey: " + err.Error())
 		}
-		return httpcore.WithHeader(headerAccountKey, key)(o)
+		o.SetHeader(headerAccountKey, key)
+		return nil
 	}
 }
 
-// WithHeader sets an extra header on one call. It cannot override x-api-key.
+// WithHeader sets an extra header on one call. It refuses credential headers
+// (x-api-key, x-account-key: use WithAccountKey), the headers net/http owns
+// (Host, Content-Length, Transfer-Encoding) and Content-Type.
 func WithHeader(name, value string) RequestOption { return httpcore.WithHeader(name, value) }
 
 const (
@@ -111,18 +113,14 @@ const (
 	headerAccountKey = "X-Account-Key"
 )
 
-func checkHeaderValue(option, v string) error {
-	if strings.TrimSpace(v) == "" || strings.ContainsAny(v, "\r\n") {
-		return errors.New(option + ": the key is empty or spans lines; copy it from Toku's web app")
-	}
-	return nil
-}
-
 // NewClient returns a client authenticated with apiKey (sent as x-api-key).
 // The API key identifies your organization; keep it out of source control.
+// A key that is empty or has whitespace, control characters or non-ASCII
+// bytes is refused (Toku documents no key format beyond that); the error
+// never repeats the key.
 func NewClient(apiKey string, opts ...Option) (*Client, error) {
-	if err := checkHeaderValue("NewClient", apiKey); err != nil {
-		return nil, errors.New("toku: NewClient: the API key is empty or spans lines; pass the key from Toku's web app")
+	if err := httpcore.CheckCredential("API key", apiKey); err != nil {
+		return nil, errors.New("toku: NewClient: " + err.Error() + "; pass the key from Toku's web app")
 	}
 	cfg := config{Settings: httpcore.NewSettings(DefaultBaseURL)}
 	for _, o := range opts {
@@ -138,10 +136,12 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		h.Set(headerAccountKey, cfg.accountKey)
 	}
 	core, err := httpcore.New(httpcore.Provider{
-		Name:        "toku",
-		Header:      h,
-		Protected:   []string{headerAPIKey},
-		DecodeError: decodeError,
+		Name:          "toku",
+		Header:        h,
+		Protected:     []string{headerAPIKey},
+		Secrets:       []string{apiKey, cfg.accountKey},
+		SecretHeaders: []string{headerAccountKey},
+		DecodeError:   decodeError,
 	}, cfg.Settings)
 	if err != nil {
 		return nil, err

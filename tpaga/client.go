@@ -83,8 +83,9 @@ func WithUserAgent(app string) Option {
 // RequestOption is a per-call setting, passed last to any service method.
 type RequestOption = httpcore.RequestOption
 
-// WithHeader sets an extra header on one call. It cannot override the
-// credentials (Authorization, x-api-key).
+// WithHeader sets an extra header on one call. It refuses credential headers
+// (Authorization, x-api-key), the headers net/http owns (Host,
+// Content-Length, Transfer-Encoding) and Content-Type.
 func WithHeader(name, value string) RequestOption { return httpcore.WithHeader(name, value) }
 
 const (
@@ -109,11 +110,12 @@ func newConfig(defaultURL string, opts []Option) (config, error) {
 	return cfg, nil
 }
 
-// checkCredential refuses an empty credential or one that cannot be a
-// single header value. The message never repeats the value.
+// checkCredential refuses an empty credential, or one with whitespace,
+// control characters or non-ASCII bytes (Tpaga documents no format beyond
+// that). The message never repeats the value.
 func checkCredential(where, what, v string) error {
-	if v == "" || strings.TrimSpace(v) != v || strings.ContainsAny(v, "\r\n") {
-		return errors.New("tpaga: " + where + ": the " + what + " is empty, spans lines or has surrounding spaces; copy it exactly as Tpaga issued it")
+	if err := httpcore.CheckCredential(what, v); err != nil {
+		return errors.New("tpaga: " + where + ": " + err.Error() + "; copy it exactly as Tpaga issued it")
 	}
 	return nil
 }
@@ -125,11 +127,11 @@ func checkCredential(where, what, v string) error {
 // There is no default host: pass WithBaseURL(StagingURL) while integrating
 // and WithBaseURL(ProductionURL) for real deposits.
 func NewClient(token string, opts ...Option) (*Client, error) {
-	if err := checkCredential("NewClient", "token", token); err != nil {
-		return nil, err
-	}
 	if scheme, _, ok := strings.Cut(token, " "); ok && strings.EqualFold(scheme, "basic") {
 		return nil, errors.New("tpaga: NewClient: pass the token without the \"Basic \" scheme; pagos adds it")
+	}
+	if err := checkCredential("NewClient", "token", token); err != nil {
+		return nil, err
 	}
 	cfg, err := newConfig("", opts)
 	if err != nil {
@@ -143,6 +145,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		PathPrefix:  pathPrefix,
 		Header:      http.Header{headerAuthorization: {"Basic " + token}},
 		Protected:   []string{headerAuthorization},
+		Secrets:     []string{token},
 		DecodeError: decodeError,
 	}, cfg.Settings)
 	if err != nil {

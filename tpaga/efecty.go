@@ -50,6 +50,7 @@ func NewEfectySimulator(apiKey string, opts ...Option) (*EfectySimulator, error)
 		Name:        "tpaga",
 		Header:      http.Header{headerAPIKey: {apiKey}},
 		Protected:   []string{headerAPIKey},
+		Secrets:     []string{apiKey},
 		DecodeError: decodeError,
 	}, cfg.Settings)
 	if err != nil {

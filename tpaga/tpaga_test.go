@@ -67,8 +67,8 @@ func TestNewClientValidates(t *testing.T) {
 		want  string
 	}{
 		{"empty token", "", []Option{WithBaseURL(StagingURL)}, "token is empty"},
-		{"multi-line token", "s3cr3t\nb", []Option{WithBaseURL(StagingURL)}, "token is empty, spans lines"},
-		{"padded token", " s3cr3t", []Option{WithBaseURL(StagingURL)}, "surrounding spaces"},
+		{"multi-line token", "s3cr3t\nb", []Option{WithBaseURL(StagingURL)}, "token has a control character"},
+		{"padded token", " s3cr3t", []Option{WithBaseURL(StagingURL)}, "token has whitespace"},
 		{"scheme included", "Basic s3cr3t", []Option{WithBaseURL(StagingURL)}, "without the \"Basic \" scheme"},
 		{"no environment chosen", "s3cr3t", nil, "tpaga.WithBaseURL(tpaga.StagingURL)"},
 		{"plain http", "s3cr3t", []Option{WithBaseURL("http://staging.apiv2.tpaga.co")}, "https"},

@@ -101,7 +101,7 @@ func newFygaroVerifier(where string, s *settings, keys FygaroKeys) (*fygaroVerif
 // fygaro.Hook.Claims to decode on demand.
 type fygaroClaims struct {
 	jwt.RegisteredClaims
-	CustomReference      jsonx.Text  `json:"customReference"`
+	CustomReference      jsonx.Loose `json:"customReference"`
 	Reference            jsonx.Text  `json:"reference"`
 	TransactionReference jsonx.Text  `json:"transactionReference"`
 	CreatedAt            fygaro.Time `json:"createdAt"`

@@ -31,6 +31,13 @@ type Provider struct {
 	// Protected lists header names a caller may not set per call with
 	// WithHeader, because they carry credentials.
 	Protected []string
+	// Secrets are the client's own credentials (API key, token, account
+	// key). Every error and log line the pipeline produces is scrubbed of
+	// them, provider messages that echo them included.
+	Secrets []string
+	// SecretHeaders lists per-call header names whose values are credentials
+	// too (Toku's x-account-key), scrubbed like Secrets.
+	SecretHeaders []string
 	// IdempotencyHeader is the header WithIdempotencyKey sends, or "" when
 	// the provider defines none.
 	IdempotencyHeader string
@@ -54,6 +61,8 @@ type Client struct {
 	protected map[string]bool
 	header    http.Header // sent on every request, User-Agent and Accept included
 	jsonType  []string    // the Content-Type value of JSON bodies
+	secrets   [][]byte    // every form of every credential, scrubbed from errors
+	secretHdr map[string]bool
 }
 
 // New builds the pipeline from a provider description and validated settings.
@@ -90,6 +99,13 @@ func New(p Provider, s Settings) (*Client, error) {
 	}
 	for _, h := range p.Protected {
 		c.protected[textproto.CanonicalMIMEHeaderKey(h)] = true
+	}
+	for _, sec := range p.Secrets {
+		c.secrets = append(c.secrets, secretForms(sec)...)
+	}
+	c.secretHdr = map[string]bool{}
+	for _, h := range p.SecretHeaders {
+		c.secretHdr[textproto.CanonicalMIMEHeaderKey(h)] = true
 	}
 	ua := "pagos-go/" + Version + " (" + p.Name + "; " + runtime.Version() + ")"
 	if s.UserAgentSuffix != "" {
@@ -135,6 +151,13 @@ func copyClient(user *http.Client) *http.Client {
 		t.ResponseHeaderTimeout = DefaultTimeout
 		hc.Transport = t
 	}
+	// The guard keeps writes from being replayed by the transport and
+	// refuses attempts that cannot be sent (see guard).
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	hc.Transport = guard{next: next}
 	// net/http forwards x-api-key and friends across hosts on a redirect;
 	// no provider API needs one, so none is followed.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -171,19 +194,32 @@ type CallOptions struct {
 // RequestOption is a per-call setting. Provider packages re-export it.
 type RequestOption func(*CallOptions) error
 
-// WithHeader sets an extra request header on one call. Headers that carry
-// credentials cannot be overridden this way.
+// WithHeader sets an extra request header on one call. It refuses a name
+// that is not an HTTP token, a value with control characters, the headers
+// net/http or the pipeline own (Host, Content-Length, Transfer-Encoding,
+// hop-by-hop headers, Content-Type) and every credential header
+// (Authorization, X-Api-Key, X-Account-Key, Cookie, Proxy-Authorization).
 func WithHeader(name, value string) RequestOption {
 	return func(o *CallOptions) error {
-		if name == "" || strings.ContainsAny(name, " :\r\n") || strings.ContainsAny(value, "\r\n") {
-			return fmt.Errorf("WithHeader(%q): give a valid header name and a single-line value", name)
+		if !validHeaderName(name) || !validHeaderValue(value) {
+			return fmt.Errorf("WithHeader(%q): give a valid header name and a value without control characters", name)
 		}
-		if o.Header == nil {
-			o.Header = http.Header{}
+		canon := textproto.CanonicalMIMEHeaderKey(name)
+		if why := refusedHeader(canon); why != "" {
+			return fmt.Errorf("WithHeader cannot set %s: %s", canon, why)
 		}
-		o.Header.Set(name, value)
+		o.SetHeader(canon, value)
 		return nil
 	}
+}
+
+// SetHeader sets a header on the call without WithHeader's refusals; the
+// provider package uses it for headers it owns (Toku's x-account-key).
+func (o *CallOptions) SetHeader(name, value string) {
+	if o.Header == nil {
+		o.Header = http.Header{}
+	}
+	o.Header.Set(name, value)
 }
 
 // WithIdempotencyKey sends key in the provider's idempotency header on one
@@ -191,8 +227,8 @@ func WithHeader(name, value string) RequestOption {
 // provider has confirmed honouring the header.
 func WithIdempotencyKey(key string) RequestOption {
 	return func(o *CallOptions) error {
-		if key == "" || len(key) > 255 || strings.ContainsAny(key, "\r\n") {
-			return errors.New("WithIdempotencyKey: give a non-empty single-line key of at most 255 characters, such as your order id")
+		if key == "" || len(key) > 255 || !validHeaderValue(key) || strings.TrimSpace(key) != key {
+			return errors.New("WithIdempotencyKey: give a non-empty key of at most 255 characters without control characters or surrounding spaces, such as your order id")
 		}
 		o.IdempotencyKey = key
 		return nil
@@ -241,6 +277,13 @@ func stateOf(ctx context.Context) *attemptState {
 // other outcome is an error: the provider's *Error for a non-2xx answer,
 // wrapped in *OutcomeUnknownError when a write may have taken effect.
 func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOption) error {
+	if err := ctx.Err(); err != nil {
+		// Nothing was sent: a plain error, never an outcome unknown.
+		return fmt.Errorf("%s: %s %s: not sent: %w", c.p.Name, r.Method, r.Path, err)
+	}
+	if err := checkPath(c.p.Name, r.Path); err != nil {
+		return err
+	}
 	var call CallOptions // filled only when there are options, so it stays off the heap otherwise
 	if len(opts) > 0 {
 		co := new(CallOptions)
@@ -257,6 +300,12 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOpt
 	for name := range call.Header {
 		if c.protected[name] {
 			return fmt.Errorf("%s: WithHeader cannot set %s: it carries credentials; configure them on the client", c.p.Name, name)
+		}
+	}
+	secrets := c.secrets
+	for name, vs := range call.Header {
+		if c.secretHdr[name] {
+			secrets = append(secrets[:len(secrets):len(secrets)], secretForms(vs[0])...)
 		}
 	}
 	if call.IdempotencyKey != "" && c.p.IdempotencyHeader == "" {
@@ -304,6 +353,11 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOpt
 			sent = c.p.IdempotencyHeader + "=" + call.IdempotencyKey
 		}
 	}
+	for _, name := range [...]string{"Idempotency-Key", "X-Idempotency-Key"} {
+		if v := call.Header.Get(name); v != "" && sent == "" {
+			sent = name + "=" + v // set with WithHeader: still what identifies the write
+		}
+	}
 
 	start := time.Now()
 	resp, err := c.rc.Do(req)
@@ -314,9 +368,9 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOpt
 		if c.log.Enabled(ctx, slog.LevelDebug) {
 			c.log.LogAttrs(ctx, slog.LevelDebug, "pagos request failed", slog.String("provider", c.p.Name),
 				slog.String("method", r.Method), slog.String("path", r.Path), slog.Int("attempts", st.attempt),
-				slog.Duration("elapsed", time.Since(start)), slog.String("error", redactErr(err)))
+				slog.Duration("elapsed", time.Since(start)), slog.String("error", scrubString(redactErr(err), secrets)))
 		}
-		return c.transportError(ctx, r, st, sent, err)
+		return c.transportError(ctx, r, st, sent, scrubErr(err, secrets))
 	}
 	defer resp.Body.Close()
 	data, readErr := readCapped(resp.Body, resp.ContentLength, c.maxBody)
@@ -326,7 +380,12 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOpt
 			slog.Int("attempts", st.attempt), slog.Duration("elapsed", time.Since(start)))
 	}
 	if readErr != nil {
-		return c.maybeUnknown(r, st, sent, fmt.Errorf("%s: %s %s: reading response: %w", c.p.Name, r.Method, r.Path, readErr))
+		return c.maybeUnknown(r, st, sent, fmt.Errorf("%s: %s %s: reading response: %w", c.p.Name, r.Method, r.Path, scrubErr(readErr, secrets)))
+	}
+	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
+		// Error text and the raw body kept in provider errors never carry
+		// the client's credentials, even when the provider echoes them.
+		data = scrubBytes(data, secrets)
 	}
 
 	switch {
@@ -342,9 +401,9 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOpt
 		return nil
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
 		return c.maybeUnknown(r, st, sent, fmt.Errorf("%s: %s %s: the provider answered %d with a redirect to %s; pagos follows no redirects, since they would carry your credentials: check the base URL",
-			c.p.Name, r.Method, r.Path, resp.StatusCode, redactURL(resp.Header.Get("Location"))))
+			c.p.Name, r.Method, r.Path, resp.StatusCode, scrubString(redactURL(resp.Header.Get("Location")), secrets)))
 	}
-	return c.maybeUnknown(r, st, sent, c.p.DecodeError(resp.StatusCode, resp.Header, data))
+	return c.maybeUnknown(r, st, sent, c.p.DecodeError(resp.StatusCode, scrubHeader(resp.Header, secrets), data))
 }
 
 // transportError shapes a failure with no usable response.
@@ -357,6 +416,10 @@ func (c *Client) transportError(ctx context.Context, r *Request, st *attemptStat
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
+	}
+	var ns *notSentError
+	if errors.As(err, &ns) && !st.mayHaveActed {
+		return fmt.Errorf("%s: %s %s: not sent: %w", c.p.Name, r.Method, r.Path, err)
 	}
 	return c.maybeUnknown(r, st, sent, fmt.Errorf("%s: %s %s: %w", c.p.Name, r.Method, r.Path, err))
 }

@@ -68,6 +68,7 @@ func newClient(t *testing.T, rawURL string, mod ...func(*Settings)) (*Client, *s
 		Name:              "test",
 		Header:            http.Header{"X-Api-Key": {testKey}},
 		Protected:         []string{"x-api-key"},
+		Secrets:           []string{testKey},
 		IdempotencyHeader: "Idempotency-Key",
 		DecodeError: func(status int, _ http.Header, body []byte) error {
 			var v struct {
@@ -366,23 +367,21 @@ func TestRateLimitedWhenRetriesRunOut(t *testing.T) {
 
 func TestCancelDuringLongBackoffReturnsPromptly(t *testing.T) {
 	t.Parallel()
-	answered := make(chan struct{}, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
-		select {
-		case answered <- struct{}{}:
-		default:
-		}
 	}))
 	defer srv.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	waiting := make(chan struct{})
 	c, _ := newClient(t, srv.URL, func(s *Settings) {
-		s.Sleep = nil // the real, context-aware sleeper
+		s.Sleep = func(ctx context.Context, d time.Duration) error {
+			close(waiting) // the client has entered its one-hour wait
+			return Sleep(ctx, d)
+		}
 		s.RetryWaitMin, s.RetryWaitMax = time.Hour, time.Hour
 	})
-	ctx, cancel := context.WithCancel(t.Context())
 	go func() {
-		<-answered
-		time.Sleep(20 * time.Millisecond) // let the client enter its one-hour wait
+		<-waiting
 		cancel()
 	}()
 	err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/slow"}, nil)
@@ -621,7 +620,12 @@ func TestPOSTAfterTLSHandshakeFailure(t *testing.T) {
 					return
 				}
 				conns.Add(1)
+				// Garbage, then FIN, then drain until the client hangs up:
+				// closing with its ClientHello unread would send a reset,
+				// which can reach the client before the garbage does.
 				c.Write([]byte("garbage!garbage!"))
+				c.(*net.TCPConn).CloseWrite()
+				io.Copy(io.Discard, c)
 				c.Close()
 			}
 		}()

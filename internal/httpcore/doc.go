@@ -19,7 +19,17 @@
 // retries run out it too returns an *OutcomeUnknownError, whose Sent names the
 // token to repeat it with.
 //
+// Writes are never replayed by net/http: a guard round-tripper hides GetBody
+// and the canonical Idempotency-Key spelling from the transport for every
+// write, so a dead keep-alive connection yields an outcome unknown instead of
+// a silent second POST. An attempt that cannot be sent (context already done,
+// a header net/http would refuse) never reaches the transport and is a plain
+// error. Path ids are checked (CheckID, and the whole path again in Do): an
+// empty id or a dot segment is a ParamError.
+//
 // Redirects are refused, and the base URL must be https unless its host is
 // loopback. Log lines carry provider, method, path, status, attempts and
-// timing; never headers, bodies or query strings.
+// timing; never headers, bodies or query strings. Error bodies, headers and
+// transport errors are scrubbed of the client's credentials (Provider.Secrets,
+// Provider.SecretHeaders) before any error text is built.
 package httpcore

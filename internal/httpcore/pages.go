@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"net/url"
 	"strings"
 )
 
@@ -40,10 +41,36 @@ func Pages[T any](ctx context.Context, fetch func(ctx context.Context, cursor st
 	}
 }
 
-// CheckID refuses an empty resource id before a request is built with it.
+// CheckID refuses a resource id that cannot name one resource in a URL
+// path, before a request is built with it: an empty id, or one that path
+// escaping leaves as a dot segment ("." or ".."), which a proxy or server
+// normalising the path would resolve to another resource. The ParamError
+// names the id ("customer id").
 func CheckID(provider, what, id string) error {
-	if strings.TrimSpace(id) == "" {
-		return Invalid(provider, "", "%s id is empty", what)
+	field := what + " id"
+	switch {
+	case strings.TrimSpace(id) == "":
+		return Invalid(provider, field, "%s id is empty", what)
+	case isDotSegment(url.PathEscape(id)):
+		return Invalid(provider, field, "%s id %q is a dot segment, which would name another path; give the id the provider returned", what, id)
+	}
+	return nil
+}
+
+// isDotSegment reports whether an escaped path segment is "." or "..",
+// spelled plainly or percent-encoded (%2e), as RFC 3986 removes them.
+func isDotSegment(seg string) bool {
+	seg = strings.ReplaceAll(strings.ReplaceAll(seg, "%2e", "."), "%2E", ".")
+	return seg == "." || seg == ".."
+}
+
+// checkPath is the pipeline's own guard behind CheckID: a request path with
+// a dot segment is refused before sending, whatever method built it.
+func checkPath(provider, path string) error {
+	for _, seg := range strings.Split(path, "/") {
+		if isDotSegment(seg) {
+			return Invalid(provider, "id", "the request path %q has a dot segment (an id of \".\" or \"..\"), which would name another resource", path)
+		}
 	}
 	return nil
 }

@@ -60,8 +60,9 @@ func unsent(err error) bool {
 	var opErr *net.OpError
 	var recErr tls.RecordHeaderError
 	var alertErr tls.AlertError
+	var ns *notSentError
 	switch {
-	case errors.As(err, &dnsErr), errors.As(err, &recErr), errors.As(err, &alertErr), permanent(err):
+	case errors.As(err, &ns), errors.As(err, &dnsErr), errors.As(err, &recErr), errors.As(err, &alertErr), permanent(err):
 		return true
 	case errors.As(err, &opErr):
 		return opErr.Op == "dial" || opErr.Op == "proxyconnect"

@@ -1,13 +1,15 @@
 package redact
 
 import (
+	"fmt"
 	"log/slog"
 	"strconv"
 )
 
 // Secret is a credential, such as a webhook signing secret or an API
-// secret. It prints (%v, %+v, %#v), logs (slog) and JSON-encodes as a
-// redacted placeholder; convert it with string(s) where the value is needed.
+// secret. It prints under every fmt verb (%s, %v, %+v, %#v, %d, %x, %q, ...),
+// logs (slog) and JSON-encodes as a redacted placeholder; convert it with
+// string(s) where the value is needed.
 type Secret string
 
 // Placeholder is what a non-empty Secret prints as.
@@ -19,6 +21,22 @@ func (s Secret) String() string {
 		return ""
 	}
 	return Placeholder
+}
+
+// Format prints the placeholder whatever the verb and flags: without it,
+// a verb String does not serve (%d, %x, %X, %o, %b, %c, %U, %e, %t, %p)
+// prints the value, as %!d(redact.Secret=whesec_…). %q quotes the
+// placeholder and %#v prints it as a Go string literal. (fmt bypasses every
+// method for %p of a non-pointer and %w outside fmt.Errorf; go vet reports
+// both.) A struct must keep a Secret in an exported field, or print itself,
+// since fmt reads unexported fields without their methods.
+func (s Secret) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'q', verb == 'v' && f.Flag('#'):
+		_, _ = f.Write([]byte(s.GoString()))
+	default:
+		_, _ = f.Write([]byte(s.String()))
+	}
 }
 
 // GoString returns the quoted placeholder, so %#v cannot print the value.

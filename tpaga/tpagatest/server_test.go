@@ -112,7 +112,7 @@ func TestSingleUseReferencePaidOnceAndNotified(t *testing.T) {
 		t.Fatalf("handler processed %d notifications, want 1 by the time Pay returned", len(got))
 	}
 	n := got[0]
-	if n.Reference != ref.Reference || n.Amount != 20000 || n.IdempotencyToken != ref.IdempotencyToken || n.EfectyOrderID != pay.EfectyOrderID {
+	if a, err := n.Amount(); n.Reference != ref.Reference || a != 20000 || err != nil || n.IdempotencyToken != ref.IdempotencyToken || n.EfectyOrderID != pay.EfectyOrderID {
 		t.Fatalf("notification %+v, want the reference, amount, its token and the order id", n)
 	}
 	if d := w.srv.Deliveries(); len(d) != 1 || d[0].Attempts != 1 || d[0].StatusCode != 200 || d[0].Err != nil {
@@ -154,7 +154,8 @@ func TestPermanentReferencePaidTwiceThenDisabled(t *testing.T) {
 		}
 	}
 	got := w.rc.notifications()
-	if len(got) != 2 || got[0].Amount != 15000 || got[1].Amount != 30000 || got[0].EfectyOrderID == got[1].EfectyOrderID || got[0].IdempotencyToken != "" {
+	amount := func(n *tpaga.Notification) int64 { a, _ := n.Amount(); return a }
+	if len(got) != 2 || amount(got[0]) != 15000 || amount(got[1]) != 30000 || got[0].EfectyOrderID == got[1].EfectyOrderID || got[0].IdempotencyToken != "" {
 		t.Fatalf("notifications %+v, want two deposits with distinct order ids and no token", got)
 	}
 	det, err := w.c.ReferenceDetails.Get(ctx, perm.Reference)
@@ -307,6 +308,21 @@ func TestFakeAuthenticatesAndValidatesLikeTpaga(t *testing.T) {
 	if status != 400 || !strings.Contains(string(b), `"reference"`) {
 		t.Fatalf("a 5-character permanent reference: %d %s", status, b)
 	}
+	// Only the document and the description are required of a permanent
+	// reference (Tpaga's swagger; research §4.2): no names.
+	status, b = raw("POST", "/api/cashin/v1/public/permanent_references", "Authorization", "Basic "+srv.Token,
+		`{"reference":"sinnombres","requester_document_type":"CC","requester_document_number":"333222111","description":"d"}`)
+	if status != 201 || !strings.Contains(string(b), `"reference":"`+srv.Prefix+`SINNOMBRES"`) {
+		t.Fatalf("a permanent reference without names: %d %s", status, b)
+	}
+	// A missing document type is a missing field, as Django REST framework
+	// words it, not an invalid choice.
+	status, b = raw("POST", "/api/cashin/v1/public/permanent_references", "Authorization", "Basic "+srv.Token,
+		`{"requester_document_number":"333222111","description":"d"}`)
+	if status != 400 {
+		t.Fatalf("a permanent reference without a document type: %d %s", status, b)
+	}
+	testutil.JSONEqual(t, b, `{"requester_document_type":["This field is required."]}`)
 	status, b = raw("POST", "/api/efecty/payment", "X-Api-Key", srv.EfectyAPIKey, `{"reference":"`+ref.Reference+`","amount":20000,"efectyOrderId":"1"}`)
 	if status != 400 || !strings.Contains(string(b), `"amount"`) {
 		t.Fatalf("amount as a number (the simulator takes a string): %d %s", status, b)
