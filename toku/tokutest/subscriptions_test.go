@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/pagos-go/pagos/toku"
 	"github.com/pagos-go/pagos/toku/tokutest"
 	"github.com/pagos-go/pagos/webhook"
