@@ -186,3 +186,34 @@ func TestBankAccountsVerifyValidatesBeforeSending(t *testing.T) {
 		}
 	}
 }
+
+// The new methods that put an id in the path refuse "." and ".." as the
+// others do, and send nothing.
+func TestNewServicesDotSegmentIDsNeverSent(t *testing.T) {
+	t.Parallel()
+	c, _ := setup(t) // the mux fails the test on any request
+	ctx := t.Context()
+	calls := []struct {
+		name, field string
+		call        func(id string) error
+	}{
+		{"Subscriptions.Get", "subscription id", func(id string) error { _, err := c.Subscriptions.Get(ctx, id); return err }},
+		{"Subscriptions.Update", "subscription id", func(id string) error {
+			_, err := c.Subscriptions.Update(ctx, id, &SubscriptionParams{PACMandateID: "1"})
+			return err
+		}},
+		{"Subscriptions.Delete", "subscription id", func(id string) error { return c.Subscriptions.Delete(ctx, id) }},
+		{"Subscriptions.List", "customer id", func(id string) error { _, err := c.Subscriptions.List(ctx, id, nil); return err }},
+		{"Invoices.ListByCustomer", "customer id", func(id string) error { _, err := c.Invoices.ListByCustomer(ctx, id, nil); return err }},
+		{"Customers.GetByExternalID", "external id", func(id string) error { _, err := c.Customers.GetByExternalID(ctx, id); return err }},
+	}
+	for _, tc := range calls {
+		for _, id := range []string{".", ".."} {
+			err := tc.call(id)
+			var pe *ParamError
+			if !errors.As(err, &pe) || pe.Field != tc.field || !errors.Is(err, ErrInvalidRequest) {
+				t.Errorf("%s(%q): err = %v, want a ParamError naming %s", tc.name, id, err, tc.field)
+			}
+		}
+	}
+}

@@ -228,3 +228,31 @@ func TestSubscriptionsUpdateDeleteList(t *testing.T) {
 		t.Fatalf("List bare array = %+v, %v", pg, err)
 	}
 }
+
+// PUT and DELETE set the same state when repeated, so a 503 is retried.
+func TestSubscriptionsUpdateAndDeleteRetried(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	var puts, deletes atomic.Int32
+	mux.HandleFunc("/subscriptions/sub_1", func(w http.ResponseWriter, r *http.Request) {
+		n := &puts
+		if r.Method == "DELETE" {
+			n = &deletes
+		}
+		if n.Add(1) == 1 {
+			respond(w, 503, `{"error":{"message":"down","code":"TK50300"}}`)
+			return
+		}
+		if r.Method == "PUT" {
+			wire(t, r, "PUT", "", `{"metadata":{"plan":"silver"}}`)
+		}
+		respond(w, 200, `{"id":"sub_1","metadata":{"plan":"silver"}}`)
+	})
+	s, err := c.Subscriptions.Update(t.Context(), "sub_1", &SubscriptionParams{Metadata: Metadata{"plan": "silver"}})
+	if err != nil || s.Metadata["plan"] != "silver" || puts.Load() != 2 {
+		t.Fatalf("Update = %+v, %v after %d requests", s, err, puts.Load())
+	}
+	if err := c.Subscriptions.Delete(t.Context(), "sub_1"); err != nil || deletes.Load() != 2 {
+		t.Fatalf("Delete = %v after %d requests", err, deletes.Load())
+	}
+}
