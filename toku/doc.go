@@ -76,8 +76,11 @@
 //   - A recurring create without amount or due_day is refused by pagos, not
 //     by Toku (whose reference marks both optional); a missing currency is
 //     assumed to mean CLP, as for invoices.
-//   - What Toku does with a DueDay past the end of a short month is not
-//     documented (the tokutest fake uses the month's last day).
+//   - What Toku does with a DueDay past the end of a short month, or with
+//     a subscription created on its due day, is not documented (the
+//     tokutest fake uses the month's last day, and issues at once); that
+//     Toku sends invoice.created for the invoices it issues by itself is an
+//     inference.
 //   - GET /customers/external/{external_id} is pagos's guess at a path
 //     Toku lists but does not show; the answer may be an object or a list,
 //     and both are read.
