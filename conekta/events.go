@@ -401,12 +401,12 @@ func (s *EventsService) List(ctx context.Context, p *ListParams, opts ...Request
 	if err != nil {
 		return nil, err
 	}
-	return call[List[*Event]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/events", Query: q}, opts)
+	return list(ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/events", Query: q}, opts, func(e *Event) string { return e.ID })
 }
 
 // All iterates over every event.
 func (s *EventsService) All(ctx context.Context, p *ListParams, opts ...RequestOption) iter.Seq2[*Event, error] {
-	return allPages(ctx, func(e *Event) string { return e.ID }, func(ctx context.Context, cursor string) (*List[*Event], error) {
+	return allPages(ctx, func(ctx context.Context, cursor string) (*List[*Event], error) {
 		return s.List(ctx, p.after(cursor), opts...)
 	})
 }

@@ -79,12 +79,12 @@ func (s *WebhooksService) List(ctx context.Context, p *ListParams, opts ...Reque
 	if err != nil {
 		return nil, err
 	}
-	return call[List[*Webhook]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/webhooks", Query: q}, opts)
+	return list(ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/webhooks", Query: q}, opts, func(w *Webhook) string { return w.ID })
 }
 
 // All iterates over every webhook.
 func (s *WebhooksService) All(ctx context.Context, p *ListParams, opts ...RequestOption) iter.Seq2[*Webhook, error] {
-	return allPages(ctx, func(w *Webhook) string { return w.ID }, func(ctx context.Context, cursor string) (*List[*Webhook], error) {
+	return allPages(ctx, func(ctx context.Context, cursor string) (*List[*Webhook], error) {
 		return s.List(ctx, p.after(cursor), opts...)
 	})
 }
@@ -242,12 +242,12 @@ func (s *WebhookKeysService) List(ctx context.Context, p *ListParams, opts ...Re
 	if err != nil {
 		return nil, err
 	}
-	return call[List[*WebhookKey]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/webhook_keys", Query: q}, opts)
+	return list(ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/webhook_keys", Query: q}, opts, func(k *WebhookKey) string { return k.ID })
 }
 
 // All iterates over every key.
 func (s *WebhookKeysService) All(ctx context.Context, p *ListParams, opts ...RequestOption) iter.Seq2[*WebhookKey, error] {
-	return allPages(ctx, func(k *WebhookKey) string { return k.ID }, func(ctx context.Context, cursor string) (*List[*WebhookKey], error) {
+	return allPages(ctx, func(ctx context.Context, cursor string) (*List[*WebhookKey], error) {
 		return s.List(ctx, p.after(cursor), opts...)
 	})
 }
