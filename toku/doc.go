@@ -138,7 +138,7 @@
 //
 // # Pagination
 //
-// List returns one page (Page.Items, Page.NextCursor); All returns an
+// List returns one page (List.Data, List.HasMore, List.NextCursor); All returns an
 // iter.Seq2 over every item, fetching pages as the loop needs them. Toku
 // does not publish the name of the cursor parameter; pagos sends "cursor".
 //

@@ -183,9 +183,9 @@ func (e *Event) MarshalJSON() ([]byte, error) {
 	return e.Raw, nil
 }
 
-// Object decodes the top-level field key of the body into v: for example
-// e.Object("product_ids", &ids). It reports whether the field is present.
-func (e *Event) Object(key string, v any) (bool, error) {
+// Decode decodes the top-level field key of the body into v: for example
+// e.Decode("product_ids", &ids). It reports whether the field is present.
+func (e *Event) Decode(key string, v any) (bool, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(e.Raw, &top); err != nil {
 		return false, err
@@ -203,7 +203,7 @@ func (e *Event) Object(key string, v any) (bool, error) {
 // object decodes a required payload object for a typed accessor.
 func object[T any](e *Event, key string) (*T, error) {
 	v := new(T)
-	ok, err := e.Object(key, v)
+	ok, err := e.Decode(key, v)
 	if err != nil {
 		return nil, err
 	}
