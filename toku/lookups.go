@@ -55,21 +55,21 @@ func firstCustomer(b []byte) (*Customer, error) {
 		}
 		return c, nil
 	}
-	var pg Page[*Customer]
+	var pg List[*Customer]
 	if err := json.Unmarshal(b, &pg); err != nil {
 		return nil, fmt.Errorf("toku: decoding customer: %w", err)
 	}
-	if len(pg.Items) == 0 || pg.Items[0] == nil {
+	if len(pg.Data) == 0 || pg.Data[0] == nil {
 		return nil, fmt.Errorf("toku: no customer has this external id: %w", ErrNotFound)
 	}
-	return pg.Items[0], nil
+	return pg.Data[0], nil
 }
 
 // ListByCustomer fetches one page of a customer's invoices
 // (GET /invoices/customer/{customer_id}). Whether Toku pages this list is
 // not documented: pagos sends page_size and cursor only when p sets them,
 // and reads a bare array as one last page.
-func (s *InvoicesService) ListByCustomer(ctx context.Context, customerID string, p *ListParams, opts ...RequestOption) (*Page[*Invoice], error) {
+func (s *InvoicesService) ListByCustomer(ctx context.Context, customerID string, p *ListParams, opts ...RequestOption) (*List[*Invoice], error) {
 	if err := httpcore.CheckID("toku", "customer", customerID); err != nil {
 		return nil, err
 	}
@@ -77,13 +77,13 @@ func (s *InvoicesService) ListByCustomer(ctx context.Context, customerID string,
 	if err != nil {
 		return nil, err
 	}
-	return call[Page[*Invoice]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/invoices/customer/" + url.PathEscape(customerID), Query: q}, opts)
+	return call[List[*Invoice]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/invoices/customer/" + url.PathEscape(customerID), Query: q}, opts)
 }
 
 // AllByCustomer iterates over every invoice of a customer, fetching pages
 // as needed.
 func (s *InvoicesService) AllByCustomer(ctx context.Context, customerID string, p *ListParams, opts ...RequestOption) iter.Seq2[*Invoice, error] {
-	return allPages(ctx, func(ctx context.Context, cursor string) (*Page[*Invoice], error) {
+	return allPages(ctx, func(ctx context.Context, cursor string) (*List[*Invoice], error) {
 		return s.ListByCustomer(ctx, customerID, p.at(cursor), opts...)
 	})
 }

@@ -79,7 +79,7 @@ func TestInvoicesListByCustomer(t *testing.T) {
 		t.Errorf("AllByCustomer (-want +got):\n%s", diff)
 	}
 	pg, err := c.Invoices.ListByCustomer(t.Context(), "cus_2", nil)
-	if err != nil || len(pg.Items) != 1 || pg.Items[0].ID != "in_3" {
+	if err != nil || len(pg.Data) != 1 || pg.Data[0].ID != "in_3" {
 		t.Fatalf("bare array: %+v, %v", pg, err)
 	}
 	if pg, err := c.Invoices.ListByCustomer(t.Context(), "", nil); pg != nil || !errors.Is(err, ErrInvalidRequest) {

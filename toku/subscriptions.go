@@ -225,7 +225,7 @@ func (s *SubscriptionsService) Delete(ctx context.Context, id string, opts ...Re
 // (GET /subscriptions/customer/{customer_id}), the only subscription listing
 // Toku has. Whether Toku pages it is not documented: pagos sends page_size
 // and cursor only when p sets them, and reads a bare array as one last page.
-func (s *SubscriptionsService) List(ctx context.Context, customerID string, p *ListParams, opts ...RequestOption) (*Page[*Subscription], error) {
+func (s *SubscriptionsService) List(ctx context.Context, customerID string, p *ListParams, opts ...RequestOption) (*List[*Subscription], error) {
 	if err := httpcore.CheckID("toku", "customer", customerID); err != nil {
 		return nil, err
 	}
@@ -233,13 +233,13 @@ func (s *SubscriptionsService) List(ctx context.Context, customerID string, p *L
 	if err != nil {
 		return nil, err
 	}
-	return call[Page[*Subscription]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/subscriptions/customer/" + url.PathEscape(customerID), Query: q}, opts)
+	return call[List[*Subscription]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/subscriptions/customer/" + url.PathEscape(customerID), Query: q}, opts)
 }
 
 // All iterates over every subscription of a customer, fetching pages as
 // needed.
 func (s *SubscriptionsService) All(ctx context.Context, customerID string, p *ListParams, opts ...RequestOption) iter.Seq2[*Subscription, error] {
-	return allPages(ctx, func(ctx context.Context, cursor string) (*Page[*Subscription], error) {
+	return allPages(ctx, func(ctx context.Context, cursor string) (*List[*Subscription], error) {
 		return s.List(ctx, customerID, p.at(cursor), opts...)
 	})
 }

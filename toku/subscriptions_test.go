@@ -224,7 +224,7 @@ func TestSubscriptionsUpdateDeleteList(t *testing.T) {
 		t.Errorf("All (-want +got):\n%s", diff)
 	}
 	pg, err := c.Subscriptions.List(ctx, "cus_2", nil)
-	if err != nil || len(pg.Items) != 1 || pg.Items[0].ID != "sub_3" || pg.NextCursor != "" {
+	if err != nil || len(pg.Data) != 1 || pg.Data[0].ID != "sub_3" || pg.NextCursor != "" {
 		t.Fatalf("List bare array = %+v, %v", pg, err)
 	}
 }

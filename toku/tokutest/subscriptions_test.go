@@ -196,10 +196,10 @@ func TestRecurringSubscriptionDueDayBeforeCreation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{s31.ID + "@2026-10-31=19990"}, dueDates(pg.Items)); diff != "" {
+	if diff := cmp.Diff([]string{s31.ID + "@2026-10-31=19990"}, dueDates(pg.Data)); diff != "" {
 		t.Fatalf("invoices at creation (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"invoice.created:" + pg.Items[0].ID + "@2026-10-31"}, w.types(t, 0)); diff != "" {
+	if diff := cmp.Diff([]string{"invoice.created:" + pg.Data[0].ID + "@2026-10-31"}, w.types(t, 0)); diff != "" {
 		t.Fatalf("events at creation (-want +got):\n%s", diff)
 	}
 	b, err := w.srv.Advance(ctx, 20*24*time.Hour) // 1 November
