@@ -30,6 +30,7 @@ func main() {
 func run(ctx context.Context, out io.Writer, env func(string) string) error {
 	flows := []flow{
 		{"Toku", func(ctx context.Context, p *printer) error { return tokuFlow(ctx, p, env) }},
+		{"Toku subscription", tokuSubscriptionFlow},
 		{"Conekta card", func(ctx context.Context, p *printer) error { return conektaCardFlow(ctx, p, env) }},
 		{"Conekta OXXO cash", func(ctx context.Context, p *printer) error { return conektaCashFlow(ctx, p, env) }},
 		{"Fygaro", func(ctx context.Context, p *printer) error { return fygaroFlow(ctx, p, env) }},

@@ -19,6 +19,8 @@ func TestQuickstart(t *testing.T) {
 		t.Fatalf("quickstart failed: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{"== Toku ==", "webhook handler verified transaction.success", "nothing missing",
+		"== Toku subscription ==", "2026-11-01: Toku issued invoice", "2026-12-01: Toku issued invoice",
+		"cancelled subscription", "2027-01-01: no invoice issued", "has 2 invoices, all paid",
 		"== Conekta card ==", "webhook handler verified order.paid", "== Conekta OXXO cash ==", "approval handler approved the payment attempt",
 		"webhook handler verified charge.paid",
 		"== Fygaro ==", "built a dynamic link for order-1001", "webhook handler verified the Fygaro hook: order-1001 paid 25.00 USD",
@@ -29,6 +31,9 @@ func TestQuickstart(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
+	}
+	if n := strings.Count(out.String(), "confirmed it through the API: trs_"); n != 3 { // one Toku invoice, two subscription months
+		t.Errorf("%d Toku payments confirmed by the handler, want 3:\n%s", n, out.String())
 	}
 	for _, secret := range []string{"whesec_", "Basic ", fygarotest.DefaultAPISecret, fygarotest.DefaultHookSecret, conektatest.DefaultAPIKey, "quickstart-approval"} {
 		if strings.Contains(out.String(), secret) {
