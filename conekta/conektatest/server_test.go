@@ -20,6 +20,7 @@ import (
 	"github.com/pagos-go/pagos/conekta/conektatest"
 	"github.com/pagos-go/pagos/internal/testutil"
 	"github.com/pagos-go/pagos/webhook"
+	"github.com/pagos-go/pagos/webhook/conektasync"
 )
 
 func newFake(t *testing.T, opts ...conektatest.Option) (*conektatest.Server, *conekta.Client) {
@@ -224,9 +225,9 @@ func (m *merchant) Reverse(context.Context, *conekta.Event, *conekta.InboundPaym
 }
 
 // approvalServer serves a sync handler at a URL with Basic credentials.
-func approvalServer(t *testing.T, srv *conektatest.Server, m conektaResponder, opts ...webhook.Option) {
+func approvalServer(t *testing.T, srv *conektatest.Server, m conektaResponder, opts ...conektasync.Option) {
 	t.Helper()
-	h, err := webhook.NewConektaSyncHandler(webhook.ConektaSyncAuth{Keys: srv.PublicKeys(), Username: "conekta", Password: "approval-s3cret"}, m, opts...)
+	h, err := conektasync.NewHandler(conektasync.Auth{Keys: srv.PublicKeys(), Username: "conekta", Password: "approval-s3cret"}, m, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +238,7 @@ func approvalServer(t *testing.T, srv *conektatest.Server, m conektaResponder, o
 	}
 }
 
-type conektaResponder = webhook.ConektaResponder
+type conektaResponder = conektasync.Responder
 
 func recurringCustomer(t *testing.T, c *conekta.Client) (*conekta.Customer, string) {
 	t.Helper()
@@ -335,9 +336,9 @@ func TestTillHonoursTheSyncLimit(t *testing.T) {
 	// The SDK's sync handler answers within its budget instead: a decline
 	// Conekta receives in time.
 	m := &merchant{min: 1, max: 100000, delay: time.Hour}
-	approvalServer(t, srv, m, webhook.WithConektaBudget(30*time.Millisecond))
+	approvalServer(t, srv, m, conektasync.WithBudget(30*time.Millisecond))
 	tp, err = srv.PayAtTill(ctx, ref, 5000)
-	if err != nil || tp.Paid || tp.Attempt == nil || tp.Attempt.Err != nil || tp.FailureCode != webhook.DefaultConektaFailureCode {
+	if err != nil || tp.Paid || tp.Attempt == nil || tp.Attempt.Err != nil || tp.FailureCode != conektasync.DefaultFailureCode {
 		t.Fatalf("slow attempt: %+v / %+v, %v", tp, tp.Attempt, err)
 	}
 }
