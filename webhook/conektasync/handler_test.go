@@ -150,7 +150,7 @@ func ask(t *testing.T, h http.Handler, body []byte, mod ...func(*http.Request)) 
 	return w.Code, w.Body.String()
 }
 
-func TestConektaSyncAnswersAsTheGuide(t *testing.T) {
+func TestAnswersAsTheGuide(t *testing.T) {
 	t.Parallel()
 	r := approving()
 	h := newSync(t, digestAuth(), r)
@@ -178,7 +178,7 @@ func TestConektaSyncAnswersAsTheGuide(t *testing.T) {
 	}
 }
 
-func TestConektaSyncDeclinesWhenUserCodeFails(t *testing.T) {
+func TestDeclinesWhenUserCodeFails(t *testing.T) {
 	t.Parallel()
 	var mode atomic.Value
 	r := &responder{lookup: func(ctx context.Context, _ *conekta.InboundPayment) (conekta.InboundAnswer, error) {
@@ -217,7 +217,7 @@ func TestConektaSyncDeclinesWhenUserCodeFails(t *testing.T) {
 // A responder that never returns gets the decline within the budget, as a
 // complete response over a real connection, and the answer it gives later
 // is reported, not sent.
-func TestConektaSyncResponderThatNeverReturns(t *testing.T) {
+func TestResponderThatNeverReturns(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
 	var ctxEnded atomic.Bool
@@ -278,7 +278,7 @@ func TestConektaSyncResponderThatNeverReturns(t *testing.T) {
 	}
 }
 
-func TestConektaSyncRemembersAnswers(t *testing.T) {
+func TestRemembersAnswers(t *testing.T) {
 	t.Parallel()
 	var n atomic.Int64
 	r := &responder{lookup: func(context.Context, *conekta.InboundPayment) (conekta.InboundAnswer, error) {
@@ -298,7 +298,7 @@ func TestConektaSyncRemembersAnswers(t *testing.T) {
 	}
 }
 
-func TestConektaSyncConcurrentRepeatWaitsForTheFirst(t *testing.T) {
+func TestConcurrentRepeatWaitsForTheFirst(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
 	r := &responder{lookup: func(context.Context, *conekta.InboundPayment) (conekta.InboundAnswer, error) {
@@ -360,7 +360,7 @@ func TestAuthentication(t *testing.T) {
 	}
 }
 
-func TestConektaSyncRefusals(t *testing.T) {
+func TestRefusals(t *testing.T) {
 	t.Parallel()
 	r := approving()
 	h := newSync(t, digestAuth(), r, WithMaxBodyBytes(256))
@@ -386,7 +386,7 @@ func TestConektaSyncRefusals(t *testing.T) {
 	}
 }
 
-func TestConektaSyncOptions(t *testing.T) {
+func TestOptions(t *testing.T) {
 	t.Parallel()
 	r := approving()
 	auth := digestAuth()
@@ -421,7 +421,7 @@ func TestConektaSyncOptions(t *testing.T) {
 // A panicking late-answer callback must not leave the event id stuck: a
 // repeat asks user code again rather than waiting on a flight that never
 // ends.
-func TestConektaSyncLateCallbackPanicDoesNotPoisonTheEvent(t *testing.T) {
+func TestLateCallbackPanicDoesNotPoisonTheEvent(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
 	r := approving()
@@ -460,5 +460,40 @@ func TestConektaSyncLateCallbackPanicDoesNotPoisonTheEvent(t *testing.T) {
 	waitSeen(t, seen, "landed e1", 1) // the first request's flight is over
 	if status, got := post(); status != 200 || !strings.Contains(got, `"payable":true`) {
 		t.Fatalf("the event stayed stuck after the callback panicked: %d %s", status, got)
+	}
+}
+
+// Without WithLogger the handler logs through slog.Default(), as it is when
+// it logs: a wrong credential or a failing responder must leave a trace,
+// without the credential. Not parallel: it replaces slog's default logger.
+func TestLogsThroughSlogDefault(t *testing.T) {
+	var logs testutil.LogBuffer
+	prev := slog.Default()
+	t.Cleanup(func() { slog.SetDefault(prev) })
+	r := approving()
+	r.lookup = func(context.Context, *conekta.InboundPayment) (conekta.InboundAnswer, error) {
+		return conekta.InboundAnswer{}, errors.New("book unavailable")
+	}
+	h := newSync(t, Auth{Username: "conekta", Password: "s3cret-approval"}, r)
+	slog.SetDefault(logs.Logger()) // after construction: the handler must follow it
+
+	body := inboundBody("e1", "inbound_payment.lookup", 0)
+	if status, _ := ask(t, h, body, func(r *http.Request) { r.SetBasicAuth("conekta", "guessed-password") }); status != http.StatusUnauthorized {
+		t.Fatalf("wrong password: %d", status)
+	}
+	if status, got := ask(t, h, body, func(r *http.Request) { r.SetBasicAuth("conekta", "s3cret-approval") }); status != 200 || !strings.Contains(got, `"payable":false`) {
+		t.Fatalf("failing responder: %d %s", status, got)
+	}
+	out := logs.String()
+	for _, secret := range []string{"s3cret-approval", "guessed-password", string(body)} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log carries %q:\n%s", secret, out)
+		}
+	}
+	if !strings.Contains(out, `"level":"WARN","msg":"conektasync: request refused","provider":"conekta","status":401`) {
+		t.Errorf("no warning for the 401 in:\n%s", out)
+	}
+	if !strings.Contains(out, `"level":"ERROR"`) || !strings.Contains(out, "book unavailable") {
+		t.Errorf("no error for the responder's failure in:\n%s", out)
 	}
 }
