@@ -189,7 +189,7 @@ func TestDeclinedCards(t *testing.T) {
 	}
 }
 
-// merchant is a ConektaResponder over a set of payable references.
+// merchant is a conektasync.Responder over a set of payable references.
 type merchant struct {
 	mu       sync.Mutex
 	min, max int64
