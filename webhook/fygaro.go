@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/pagos-go/pagos/internal/jsonx"
 	"net/http"
 	"slices"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/pagos-go/pagos/fygaro"
+	"github.com/pagos-go/pagos/internal/jsonx"
 )
 
 // Fygaro's hook headers. Fygaro-Signature is "t=<unix seconds>,v1=<hex
