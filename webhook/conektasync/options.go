@@ -31,7 +31,9 @@ const (
 // Option configures NewHandler. The delivery engine's options (store,
 // lease, timeout, busy wait) have no counterpart: this handler answers
 // every request within its budget and keeps no store.
-type Option func(*config) error
+type Option struct {
+	set func(*config) error
+}
 
 // config is what NewHandler is configured with.
 type config struct {
@@ -46,10 +48,10 @@ type config struct {
 func newConfig(opts []Option) (*config, error) {
 	c := &config{maxBody: DefaultMaxBodyBytes, budget: DefaultBudget, failureCode: DefaultFailureCode, remember: DefaultRemember}
 	for _, o := range opts {
-		if o == nil {
-			continue
+		if o.set == nil {
+			continue // the zero Option sets nothing
 		}
-		if err := o(c); err != nil {
+		if err := o.set(c); err != nil {
 			return nil, fmt.Errorf("conektasync: %w", err)
 		}
 	}
@@ -69,26 +71,26 @@ func (c *config) logger() *slog.Logger {
 // decline, since Conekta declines what gets no answer within 2 s; user
 // code's context ends with the budget. It must be under 2 s.
 func WithBudget(d time.Duration) Option {
-	return func(c *config) error {
+	return Option{func(c *config) error {
 		if d <= 0 || d >= conektaLimit {
 			return fmt.Errorf("WithBudget: %s must be positive and under Conekta's 2 s limit", d)
 		}
 		c.budget = d
 		return nil
-	}
+	}}
 }
 
 // WithFailureCode sets the decline the handler answers when user code errs,
 // panics, gives an invalid answer or runs out of time (default
 // conekta.FailureNotAuthorized, "19").
 func WithFailureCode(code conekta.FailureCode) Option {
-	return func(c *config) error {
+	return Option{func(c *config) error {
 		if err := conekta.Decline(code).Check(conekta.EventInboundPaymentLookup); err != nil {
 			return fmt.Errorf("WithFailureCode: %w", err)
 		}
 		c.failureCode = code
 		return nil
-	}
+	}}
 }
 
 // LateAnswer reports user code that finished after the handler had
@@ -105,38 +107,38 @@ type LateAnswer struct {
 // for every answer that came too late to be sent. It runs on the request's
 // goroutine, after the decline was sent.
 func WithLateAnswer(fn func(LateAnswer)) Option {
-	return func(c *config) error {
+	return Option{func(c *config) error {
 		if fn == nil {
 			return errors.New("WithLateAnswer: the function is nil")
 		}
 		c.late = fn
 		return nil
-	}
+	}}
 }
 
 // WithRemember sets how many answered event ids the handler remembers
 // (default 10,000), oldest forgotten first. A repeat of a remembered id
 // gets the same answer without calling user code again.
 func WithRemember(n int) Option {
-	return func(c *config) error {
+	return Option{func(c *config) error {
 		if n < 1 {
 			return fmt.Errorf("WithRemember: %d must be at least 1", n)
 		}
 		c.remember = n
 		return nil
-	}
+	}}
 }
 
 // WithMaxBodyBytes limits the request body (default 1 MiB); larger bodies
 // get 413.
 func WithMaxBodyBytes(n int64) Option {
-	return func(c *config) error {
+	return Option{func(c *config) error {
 		if n <= 0 {
 			return fmt.Errorf("WithMaxBodyBytes: %d must be positive", n)
 		}
 		c.maxBody = n
 		return nil
-	}
+	}}
 }
 
 // WithLogger sets where the handler logs (default: slog.Default() at the
@@ -145,11 +147,11 @@ func WithMaxBodyBytes(n int64) Option {
 // at debug. Log lines carry the event id and type, never a body, a
 // signature or a credential.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
+	return Option{func(c *config) error {
 		if l == nil {
 			return errors.New("WithLogger: the logger is nil")
 		}
 		c.log = l
 		return nil
-	}
+	}}
 }
