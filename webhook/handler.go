@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pagos-go/pagos/internal/httpcore"
+	"github.com/pagos-go/pagos/webhook/internal/inbound"
 )
 
 // delivery is what a provider adapter extracts from an authenticated request.
@@ -41,7 +41,7 @@ func (e *engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := e.accept(body, r.Header)
 	if err != nil {
-		e.refuseUnaccepted(r, w, err)
+		e.refuse(r, w, inbound.Unaccepted(err, ErrMalformedPayload))
 		return
 	}
 	status, reason := e.process(r.Context(), d)
@@ -225,38 +225,18 @@ func callSafely(ctx context.Context, fn func(context.Context) error) (err error)
 // readPost reads the body of a POST within the body limit. Otherwise it
 // answers 405, 413 or 400 itself, logs the refusal, and ok is false.
 func (s *engineConfig) readPost(w http.ResponseWriter, r *http.Request) (body []byte, ok bool) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		s.refuse(r, w, http.StatusMethodNotAllowed, "method not allowed", fmt.Errorf("method %s; only POST is accepted", r.Method))
-		return nil, false
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.refuse(r, w, http.StatusRequestEntityTooLarge, "body too large", err)
-		} else {
-			s.refuse(r, w, http.StatusBadRequest, "unreadable body", err)
-		}
+	body, no := inbound.ReadPost(w, r, s.maxBody)
+	if no != nil {
+		s.refuse(r, w, no)
 		return nil, false
 	}
 	return body, true
 }
 
-// refuseUnaccepted answers a delivery that failed authentication (401) or
-// whose authentic envelope cannot be read (400).
-func (s *engineConfig) refuseUnaccepted(r *http.Request, w http.ResponseWriter, err error) {
-	if errors.Is(err, ErrMalformedPayload) {
-		s.refuse(r, w, http.StatusBadRequest, "malformed payload", err)
-	} else {
-		s.refuse(r, w, http.StatusUnauthorized, "unauthorized", err)
-	}
-}
-
-// refuse answers status and logs why at warn. Verification errors name what
-// failed, never a secret, a signature or the body.
-func (s *engineConfig) refuse(r *http.Request, w http.ResponseWriter, status int, reason string, err error) {
+// refuse answers a refusal and logs why at warn. Verification errors name
+// what failed, never a secret, a signature or the body.
+func (s *engineConfig) refuse(r *http.Request, w http.ResponseWriter, no *inbound.Refusal) {
 	s.logger().LogAttrs(r.Context(), slog.LevelWarn, "webhook: delivery refused", slog.String("provider", s.provider),
-		slog.Int("status", status), slog.String("reason", err.Error()))
-	http.Error(w, reason, status)
+		slog.Int("status", no.Status), slog.String("reason", no.Err.Error()))
+	http.Error(w, no.Reason, no.Status)
 }

@@ -8,7 +8,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/pagos-go/pagos/conekta"
 	"github.com/pagos-go/pagos/webhook"
+	"github.com/pagos-go/pagos/webhook/internal/inbound"
 )
 
 // Responder is user code for Conekta's synchronous inbound_payment.*
@@ -184,7 +184,7 @@ func (h *conektaSync) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ev, err := h.accept(body, r)
 	if err != nil {
-		h.refuseUnaccepted(r, w, err)
+		h.refuse(r, w, inbound.Unaccepted(err, webhook.ErrMalformedPayload))
 		return
 	}
 	if !ev.Type.IsInboundPayment() {
@@ -400,40 +400,20 @@ func (h *conektaSync) logEvent(ctx context.Context, level slog.Level, ev *conekt
 // readPost reads the body of a POST within the body limit. Otherwise it
 // answers 405, 413 or 400 itself, logs the refusal, and ok is false.
 func (h *conektaSync) readPost(w http.ResponseWriter, r *http.Request) (body []byte, ok bool) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		h.refuse(r, w, http.StatusMethodNotAllowed, "method not allowed", fmt.Errorf("method %s; only POST is accepted", r.Method))
-		return nil, false
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			h.refuse(r, w, http.StatusRequestEntityTooLarge, "body too large", err)
-		} else {
-			h.refuse(r, w, http.StatusBadRequest, "unreadable body", err)
-		}
+	body, no := inbound.ReadPost(w, r, h.maxBody)
+	if no != nil {
+		h.refuse(r, w, no)
 		return nil, false
 	}
 	return body, true
 }
 
-// refuseUnaccepted answers a request that failed authentication (401) or
-// whose authentic envelope cannot be read (400).
-func (h *conektaSync) refuseUnaccepted(r *http.Request, w http.ResponseWriter, err error) {
-	if errors.Is(err, webhook.ErrMalformedPayload) {
-		h.refuse(r, w, http.StatusBadRequest, "malformed payload", err)
-	} else {
-		h.refuse(r, w, http.StatusUnauthorized, "unauthorized", err)
-	}
-}
-
-// refuse answers status and logs why at warn. The verification errors name
+// refuse answers a refusal and logs why at warn. Verification errors name
 // what failed, never a secret, a signature or the body.
-func (h *conektaSync) refuse(r *http.Request, w http.ResponseWriter, status int, reason string, err error) {
+func (h *conektaSync) refuse(r *http.Request, w http.ResponseWriter, no *inbound.Refusal) {
 	h.logger().LogAttrs(r.Context(), slog.LevelWarn, "conektasync: request refused", slog.String("provider", "conekta"),
-		slog.Int("status", status), slog.String("reason", err.Error()))
-	http.Error(w, reason, status)
+		slog.Int("status", no.Status), slog.String("reason", no.Err.Error()))
+	http.Error(w, no.Reason, no.Status)
 }
 
 // callSafely runs fn, turning a panic into a *webhook.PanicError.
