@@ -36,7 +36,7 @@ func VerifyTpaga(payload []byte, authorization, expected string, opts ...TpagaVe
 	return verifyTpaga(payload, authorization, c.accepted(expected))
 }
 
-// tpagaAccepted returns the digests of every value accepted: the agreed one
+// accepted returns the digests of every value accepted: the agreed one
 // and any previous ones. Comparing digests keeps the comparison's time
 // independent of the values' lengths.
 func (c *tpagaVerifyConfig) accepted(expected string) [][sha256.Size]byte {
