@@ -97,7 +97,7 @@
 //
 // Recurring cash references are paid at a till with Conekta asking your
 // approval URL synchronously (inbound_payment.lookup, then
-// .payment_attempt), with 2 seconds to answer; webhook.NewConektaSyncHandler
+// .payment_attempt), with 2 seconds to answer; conektasync.NewHandler
 // answers them with InboundAnswer values (ApproveLookup, ApprovePayment,
 // Decline with a FailureCode). The approval URL is set in Conekta's panel,
 // not through this API. Settle on the charge.paid event that follows.

@@ -57,7 +57,7 @@ const (
 
 // Synchronous inbound payment requests of recurring cash references: Conekta
 // asks the merchant's approval URL and waits up to 2 seconds for the answer.
-// Serve them with webhook.NewConektaSyncHandler.
+// Serve them with conektasync.NewHandler (package webhook/conektasync).
 const (
 	// EventInboundPaymentLookup: a customer at the till asked to pay the
 	// reference; answer whether it is payable and the amount range.

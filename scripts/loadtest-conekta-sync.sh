@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Loopback load test of the Conekta sync handler (webhook.NewConektaSyncHandler)
+# Loopback load test of the Conekta sync handler (conektasync.NewHandler)
 # against a net/http baseline doing only the irreducible work, served the same
 # way, in one run. Installs wrk with apt if it is missing. Targets (issue 4):
 # the SDK at least 0.8x the baseline's requests per second and at most 1.5x

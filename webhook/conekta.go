@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/pagos-go/pagos/conekta"
 )
@@ -28,10 +27,7 @@ const ConektaDigestHeader = "Digest"
 //
 // Conekta signs no timestamp, so an old delivery verifies as well as a new
 // one: a handler's dedupe memory is what refuses replays.
-func VerifyConekta(payload []byte, digest string, keys []*rsa.PublicKey, opts ...Option) (*conekta.Event, error) {
-	if _, err := newSettings(provConekta, false, opts); err != nil {
-		return nil, err
-	}
+func VerifyConekta(payload []byte, digest string, keys []*rsa.PublicKey) (*conekta.Event, error) {
 	if err := checkConektaKeys("VerifyConekta", keys); err != nil {
 		return nil, err
 	}
@@ -110,13 +106,17 @@ type ConektaHandlerFunc func(ctx context.Context, e *conekta.Event) error
 // once (duplicates get 200 without calling fn), and calls fn under a timeout.
 //
 // The synchronous inbound_payment.* requests of recurring cash go to a
-// different URL, served by NewConektaSyncHandler.
+// different URL, served by conektasync.NewHandler (package
+// webhook/conektasync).
 //
 // Options: WithStore, WithNamespace, WithMaxBodyBytes, WithTimeout,
 // WithLease, WithBusyWait, WithLogger.
-func NewConektaHandler(keys []*rsa.PublicKey, fn ConektaHandlerFunc, opts ...Option) (http.Handler, error) {
-	s, err := newSettings(provConekta, true, opts)
-	if err != nil {
+func NewConektaHandler(keys []*rsa.PublicKey, fn ConektaHandlerFunc, opts ...ConektaOption) (http.Handler, error) {
+	c := newEngineConfig("conekta")
+	if err := configure(opts, func(o ConektaOption) error { return o.applyConekta(&c) }); err != nil {
+		return nil, err
+	}
+	if err := c.finish(); err != nil {
 		return nil, err
 	}
 	if err := checkConektaKeys("NewConektaHandler", keys); err != nil {
@@ -126,123 +126,11 @@ func NewConektaHandler(keys []*rsa.PublicKey, fn ConektaHandlerFunc, opts ...Opt
 		return nil, errors.New("webhook: NewConektaHandler: the handler func is nil")
 	}
 	keys = append([]*rsa.PublicKey(nil), keys...)
-	return &engine{settings: s, accept: func(body []byte, h http.Header) (*delivery, error) {
+	return &engine{engineConfig: &c, accept: func(body []byte, h http.Header) (*delivery, error) {
 		ev, err := verifyConekta(body, h.Get(ConektaDigestHeader), keys)
 		if err != nil {
 			return nil, err
 		}
 		return &delivery{key: ev.ID, run: func(ctx context.Context) error { return fn(ctx, ev) }}, nil
 	}}, nil
-}
-
-// Defaults of the Conekta sync handler.
-const (
-	// DefaultConektaBudget is how long the sync handler gives a request,
-	// verification included, before it answers a decline: Conekta declines
-	// a payment that gets no answer within 2 seconds.
-	DefaultConektaBudget = 1500 * time.Millisecond
-	// DefaultConektaFailureCode is the decline sent when user code errs,
-	// panics or runs out of time.
-	DefaultConektaFailureCode = conekta.FailureNotAuthorized
-	// DefaultConektaRemember is how many answered event ids the sync
-	// handler remembers, to answer a repeat the same way.
-	DefaultConektaRemember = 10_000
-	// conektaLimit is Conekta's own deadline for an answer.
-	conektaLimit = 2 * time.Second
-)
-
-// conektaSettings holds what only Conekta's handlers are configured with.
-type conektaSettings struct {
-	sync        bool // set by NewConektaSyncHandler before user options run
-	budget      time.Duration
-	failureCode conekta.FailureCode
-	late        func(ConektaLateAnswer)
-	remember    int
-}
-
-// syncOnly refuses an option outside NewConektaSyncHandler.
-func (s *settings) syncOnly(option string) error {
-	if err := s.only(option, provConekta); err != nil {
-		return err
-	}
-	if !s.conekta.sync {
-		return fmt.Errorf("%s applies to NewConektaSyncHandler only", option)
-	}
-	return nil
-}
-
-// WithConektaBudget sets how long the sync handler gives a request from its
-// arrival, verification included (default 1.5 s). Past it the handler
-// answers a decline, since Conekta declines what gets no answer within 2 s;
-// user code's context ends with the budget. It must be under 2 s.
-func WithConektaBudget(d time.Duration) Option {
-	return func(s *settings) error {
-		if err := s.syncOnly("WithConektaBudget"); err != nil {
-			return err
-		}
-		if d <= 0 || d >= conektaLimit {
-			return fmt.Errorf("WithConektaBudget: %s must be positive and under Conekta's 2 s limit", d)
-		}
-		s.conekta.budget = d
-		return nil
-	}
-}
-
-// WithConektaFailureCode sets the decline the sync handler answers when user
-// code errs, panics, gives an invalid answer or runs out of time (default
-// conekta.FailureNotAuthorized, "19").
-func WithConektaFailureCode(code conekta.FailureCode) Option {
-	return func(s *settings) error {
-		if err := s.syncOnly("WithConektaFailureCode"); err != nil {
-			return err
-		}
-		if err := conekta.Decline(code).Check(conekta.EventInboundPaymentLookup); err != nil {
-			return fmt.Errorf("WithConektaFailureCode: %w", err)
-		}
-		s.conekta.failureCode = code
-		return nil
-	}
-}
-
-// ConektaLateAnswer reports user code that finished after the sync handler
-// had answered a decline for it: its Answer was never sent. Undo what the
-// code recorded for it (a payment attempt it approved was declined at the
-// till).
-type ConektaLateAnswer struct {
-	Event   *conekta.Event
-	Answer  conekta.InboundAnswer // what user code returned (zero for a reverse)
-	Err     error                 // what user code returned as error, if anything
-	Elapsed time.Duration         // from the request's arrival to user code's return
-}
-
-// WithConektaLateAnswer sets a function the sync handler calls, once user
-// code returns, for every answer that came too late to be sent. It runs on
-// the request's goroutine, after the decline was sent.
-func WithConektaLateAnswer(fn func(ConektaLateAnswer)) Option {
-	return func(s *settings) error {
-		if err := s.syncOnly("WithConektaLateAnswer"); err != nil {
-			return err
-		}
-		if fn == nil {
-			return errors.New("WithConektaLateAnswer: the function is nil")
-		}
-		s.conekta.late = fn
-		return nil
-	}
-}
-
-// WithConektaRemember sets how many answered event ids the sync handler
-// remembers (default 10,000), oldest forgotten first. A repeat of a
-// remembered id gets the same answer without calling user code again.
-func WithConektaRemember(n int) Option {
-	return func(s *settings) error {
-		if err := s.syncOnly("WithConektaRemember"); err != nil {
-			return err
-		}
-		if n < 1 {
-			return fmt.Errorf("WithConektaRemember: %d must be at least 1", n)
-		}
-		s.conekta.remember = n
-		return nil
-	}
 }

@@ -78,9 +78,10 @@
 // Conekta: Digest header, the base64 RSASSA-PKCS1-v1_5 SHA-256 signature of
 // the raw body; give the public keys of your active webhook keys (several
 // during a rotation). Conekta signs no timestamp, so dedupe is the replay
-// defence. NewConektaHandler serves events; NewConektaSyncHandler answers
-// the synchronous inbound_payment.* requests of recurring cash within a
-// budget under Conekta's 2 s limit. SignConekta signs deliveries for tests.
+// defence. NewConektaHandler serves events; the synchronous
+// inbound_payment.* requests of recurring cash, answered within a budget
+// under Conekta's 2 s limit and without a store, are served by package
+// webhook/conektasync. SignConekta signs deliveries for tests.
 //
 // Fygaro: Fygaro-Signature "t=<unix>,v1=<hex>[,v1=…]", HMAC-SHA256 over
 // "t.<raw body>" with the secret of the hook credential Fygaro-Key-ID names
@@ -99,13 +100,34 @@
 // efecty_order_id with its reference. Put an IP allow-list in front where
 // Tpaga gives you its addresses.
 //
-// # Errors
+// # Options
+//
+// Options are typed by the constructors they apply to, so one that does not
+// apply does not compile. Each constructor takes its family's interface:
+// TokuOption, ConektaOption, FygaroOption, TpagaOption for the handlers,
+// TokuVerifyOption, FygaroVerifyOption, TpagaVerifyOption for the Verify
+// functions that take options (VerifyConekta takes none). HandlerOption
+// (WithStore, WithNamespace, WithMaxBodyBytes, WithTimeout, WithLease,
+// WithBusyWait, WithLogger) satisfies every handler family and no verify
+// family; TimestampOption (WithClock, WithTolerance) satisfies Toku's and
+// Fygaro's families; WithTokuConfirmation, WithFygaroJWTOnly, WithTpagaHeader
+// and WithTpagaPreviousAuthorization satisfy their provider's only.
+// HandlerOptions bundles the settings several providers' handlers share:
+//
+//	shared := webhook.HandlerOptions(webhook.WithStore(store), webhook.WithLogger(log))
+//	h, err := webhook.NewTokuHandler(secret, fn, shared, webhook.WithTokuConfirmation(c))
+//
+// Values are checked when the handler is built: a negative duration, a nil
+// store, clock or logger is an error naming the option.
+//
+// # Errors and logs
 //
 // Verification failures match the sentinels ErrNoSignature,
 // ErrInvalidHeader, ErrSignatureMismatch, ErrTooOld, ErrTooNew,
-// ErrUnauthorized and ErrMalformedPayload. Handlers log refusals at warn
-// and failures of your code at error through WithLogger; no log line carries
-// a body, a signature or a secret.
+// ErrUnauthorized and ErrMalformedPayload. Handlers log refusals (405, 413,
+// 401, 400) at warn, with the reason, and failures, panics and timeouts of
+// your code at error, through slog.Default() unless WithLogger gives another
+// logger; no log line carries a body, a signature or a secret.
 //
 // # Testing
 //

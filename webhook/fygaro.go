@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/pagos-go/pagos/internal/jsonx"
 	"net/http"
 	"slices"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/pagos-go/pagos/fygaro"
+	"github.com/pagos-go/pagos/internal/jsonx"
 )
 
 // Fygaro's hook headers. Fygaro-Signature is "t=<unix seconds>,v1=<hex
@@ -35,12 +35,6 @@ const DefaultFygaroMaxAge = 72 * time.Hour
 // one while you rotate.
 type FygaroKeys map[string]string
 
-// fygaroSettings holds the Fygaro options.
-type fygaroSettings struct {
-	jwtOnly bool          // accept hooks without Fygaro-Signature
-	maxAge  time.Duration // of JWT-only hooks
-}
-
 // WithFygaroJWTOnly accepts Fygaro hooks that come without a Fygaro-Signature
 // header, as Fygaro's hook guide describes them, authenticated by the JWT in
 // the body alone. A Fygaro-Signature that is present is still verified.
@@ -52,28 +46,25 @@ type fygaroSettings struct {
 // defence. The default MemoryStore forgets on restart and is not shared
 // between replicas; use a shared Store (webhook/pgstore) whose retention
 // exceeds maxAge.
-func WithFygaroJWTOnly(maxAge time.Duration) Option {
-	return func(s *settings) error {
-		if err := s.only("WithFygaroJWTOnly", provFygaro); err != nil {
-			return err
-		}
+func WithFygaroJWTOnly(maxAge time.Duration) FygaroVerifyOption {
+	return fygaroVerifyOption(func(c *fygaroVerifyConfig) error {
 		if maxAge <= 0 {
 			return fmt.Errorf("WithFygaroJWTOnly: max age %s must be positive; use webhook.DefaultFygaroMaxAge", maxAge)
 		}
-		s.fygaro = fygaroSettings{jwtOnly: true, maxAge: maxAge}
+		c.jwtOnly, c.maxAge = true, maxAge
 		return nil
-	}
+	})
 }
 
 // fygaroVerifier checks Fygaro hooks against a keyring.
 type fygaroVerifier struct {
-	s      *settings
+	s      *fygaroVerifyConfig
 	keys   map[string][]byte
 	ids    []string // key ids, sorted, for a deterministic try order
 	parser *jwt.Parser
 }
 
-func newFygaroVerifier(where string, s *settings, keys FygaroKeys) (*fygaroVerifier, error) {
+func newFygaroVerifier(where string, s *fygaroVerifyConfig, keys FygaroKeys) (*fygaroVerifier, error) {
 	if len(keys) == 0 {
 		return nil, fmt.Errorf("webhook: %s: the keyring is empty; add the hook credential's API key and secret from Fygaro", where)
 	}
@@ -109,7 +100,7 @@ type fygaroClaims struct {
 
 func (v *fygaroVerifier) verify(body []byte, h http.Header) (*fygaro.Hook, error) {
 	signed, keyID := fygaro.SignedJWT, ""
-	if sig := h.Get(FygaroSignatureHeader); sig != "" || !v.s.fygaro.jwtOnly {
+	if sig := h.Get(FygaroSignatureHeader); sig != "" || !v.s.jwtOnly {
 		var err error
 		if keyID, err = v.checkSignature(body, sig, h.Get(FygaroKeyIDHeader)); err != nil {
 			return nil, err
@@ -237,8 +228,8 @@ func (v *fygaroVerifier) checkAge(c *fygaroClaims) error {
 	}
 	age := v.s.now().Sub(created)
 	switch {
-	case age > v.s.fygaro.maxAge:
-		return fmt.Errorf("%w: JWT-only hook created %s ago, past the max age %s (WithFygaroJWTOnly)", ErrTooOld, age.Round(time.Second), v.s.fygaro.maxAge)
+	case age > v.s.maxAge:
+		return fmt.Errorf("%w: JWT-only hook created %s ago, past the max age %s (WithFygaroJWTOnly)", ErrTooOld, age.Round(time.Second), v.s.maxAge)
 	case -age > v.s.tolerance:
 		return fmt.Errorf("%w: JWT-only hook created %s ahead of now, tolerance %s", ErrTooNew, (-age).Round(time.Second), v.s.tolerance)
 	}
@@ -261,12 +252,12 @@ func (v *fygaroVerifier) checkAge(c *fygaroClaims) error {
 // body's. Hook.Claims decodes the verified claims.
 //
 // Options: WithClock, WithTolerance, WithFygaroJWTOnly.
-func VerifyFygaro(payload []byte, header http.Header, keys FygaroKeys, opts ...Option) (*fygaro.Hook, error) {
-	s, err := newSettings(provFygaro, false, opts)
-	if err != nil {
+func VerifyFygaro(payload []byte, header http.Header, keys FygaroKeys, opts ...FygaroVerifyOption) (*fygaro.Hook, error) {
+	c := &fygaroVerifyConfig{clock: newClock()}
+	if err := configure(opts, func(o FygaroVerifyOption) error { return o.applyFygaroVerify(c) }); err != nil {
 		return nil, err
 	}
-	v, err := newFygaroVerifier("VerifyFygaro", s, keys)
+	v, err := newFygaroVerifier("VerifyFygaro", c, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -300,19 +291,22 @@ type FygaroHandlerFunc func(ctx context.Context, h *fygaro.Hook) error
 // Options: WithStore, WithNamespace, WithMaxBodyBytes, WithTimeout,
 // WithLease, WithBusyWait, WithLogger, WithClock, WithTolerance,
 // WithFygaroJWTOnly.
-func NewFygaroHandler(keys FygaroKeys, fn FygaroHandlerFunc, opts ...Option) (http.Handler, error) {
-	s, err := newSettings(provFygaro, true, opts)
-	if err != nil {
+func NewFygaroHandler(keys FygaroKeys, fn FygaroHandlerFunc, opts ...FygaroOption) (http.Handler, error) {
+	c := &fygaroConfig{engineConfig: newEngineConfig("fygaro"), fygaroVerifyConfig: fygaroVerifyConfig{clock: newClock()}}
+	if err := configure(opts, func(o FygaroOption) error { return o.applyFygaro(c) }); err != nil {
 		return nil, err
 	}
-	v, err := newFygaroVerifier("NewFygaroHandler", s, keys)
+	if err := c.finish(); err != nil {
+		return nil, err
+	}
+	v, err := newFygaroVerifier("NewFygaroHandler", &c.fygaroVerifyConfig, keys)
 	if err != nil {
 		return nil, err
 	}
 	if fn == nil {
 		return nil, errors.New("webhook: NewFygaroHandler: the handler func is nil")
 	}
-	return &engine{settings: s, accept: func(body []byte, h http.Header) (*delivery, error) {
+	return &engine{engineConfig: &c.engineConfig, accept: func(body []byte, h http.Header) (*delivery, error) {
 		hook, err := v.verify(body, h)
 		if err != nil {
 			return nil, err

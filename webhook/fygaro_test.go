@@ -17,7 +17,6 @@ import (
 
 	"github.com/pagos-go/pagos/fygaro"
 	"github.com/pagos-go/pagos/internal/testutil"
-	"github.com/pagos-go/pagos/toku"
 )
 
 const (
@@ -91,8 +90,7 @@ func TestFygaroSignatureWorkedExample(t *testing.T) {
 	if h, _ := SignFygaro(body, "test-secret", fyNow); h != "t=1700000000,v1="+want {
 		t.Fatalf("SignFygaro = %s", h)
 	}
-	s, _ := newSettings(provFygaro, false, []Option{WithClock(func() time.Time { return fyNow })})
-	v, err := newFygaroVerifier("test", s, FygaroKeys{"key": "test-secret"})
+	v, err := newFygaroVerifier("test", &fygaroVerifyConfig{clock: clock{now: func() time.Time { return fyNow }, tolerance: DefaultTolerance}}, FygaroKeys{"key": "test-secret"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,8 +103,7 @@ func TestFygaroJWTWorkedExample(t *testing.T) {
 	t.Parallel()
 	// Research §3.1: the dynamic-link token of kid Your-Key, secret Your-Fygaro-Secret.
 	const token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IllvdXItS2V5In0.eyJhbW91bnQiOiIxMDAuMDEiLCJjdXJyZW5jeSI6IlVTRCIsImN1c3RvbV9yZWZlcmVuY2UiOiIwMDEifQ.418_-9d0fygMfTnGv0V6ECAlIMcGZodIVTJQfb51AaY"
-	s, _ := newSettings(provFygaro, false, nil)
-	v, err := newFygaroVerifier("test", s, FygaroKeys{"Your-Key": "Your-Fygaro-Secret"})
+	v, err := newFygaroVerifier("test", &fygaroVerifyConfig{clock: newClock()}, FygaroKeys{"Your-Key": "Your-Fygaro-Secret"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,30 +268,30 @@ func TestVerifyFygaroJWTOnly(t *testing.T) {
 		name   string
 		body   []byte
 		header http.Header
-		opts   []Option
+		opts   []FygaroVerifyOption
 		want   error
 		signed fygaro.Signed
 	}{
-		{"JWT-only hook accepted", ok, http.Header{}, []Option{jwtOnly}, nil, fygaro.SignedJWT},
+		{"JWT-only hook accepted", ok, http.Header{}, []FygaroVerifyOption{jwtOnly}, nil, fygaro.SignedJWT},
 		{"JWT-only hook refused by default", ok, http.Header{}, nil, ErrNoSignature, 0},
-		{"a present signature is still verified", ok, http.Header{FygaroSignatureHeader: {"t=1700000000,v1=" + strings.Repeat("0", 64)}}, []Option{jwtOnly}, ErrSignatureMismatch, 0},
-		{"a valid signature is recorded", ok, fyHeaders(t, ok, fyKeyID, fySecret, fyNow), []Option{jwtOnly}, nil, fygaro.SignedBody},
-		{"older than the max age", deliver(claimsAt(at(fyNow.Add(-73*time.Hour))), at(fyNow.Add(-73*time.Hour))), http.Header{}, []Option{jwtOnly}, ErrTooOld, 0},
-		{"within a shorter max age", ok, http.Header{}, []Option{WithFygaroJWTOnly(2 * time.Hour)}, nil, fygaro.SignedJWT},
-		{"past a shorter max age", ok, http.Header{}, []Option{WithFygaroJWTOnly(30 * time.Minute)}, ErrTooOld, 0},
-		{"created in the future", deliver(claimsAt(at(fyNow.Add(10*time.Minute))), at(fyNow.Add(10*time.Minute))), http.Header{}, []Option{jwtOnly}, ErrTooNew, 0},
+		{"a present signature is still verified", ok, http.Header{FygaroSignatureHeader: {"t=1700000000,v1=" + strings.Repeat("0", 64)}}, []FygaroVerifyOption{jwtOnly}, ErrSignatureMismatch, 0},
+		{"a valid signature is recorded", ok, fyHeaders(t, ok, fyKeyID, fySecret, fyNow), []FygaroVerifyOption{jwtOnly}, nil, fygaro.SignedBody},
+		{"older than the max age", deliver(claimsAt(at(fyNow.Add(-73*time.Hour))), at(fyNow.Add(-73*time.Hour))), http.Header{}, []FygaroVerifyOption{jwtOnly}, ErrTooOld, 0},
+		{"within a shorter max age", ok, http.Header{}, []FygaroVerifyOption{WithFygaroJWTOnly(2 * time.Hour)}, nil, fygaro.SignedJWT},
+		{"past a shorter max age", ok, http.Header{}, []FygaroVerifyOption{WithFygaroJWTOnly(30 * time.Minute)}, ErrTooOld, 0},
+		{"created in the future", deliver(claimsAt(at(fyNow.Add(10*time.Minute))), at(fyNow.Add(10*time.Minute))), http.Header{}, []FygaroVerifyOption{jwtOnly}, ErrTooNew, 0},
 		{"age from iat when createdAt is absent", fyBody("FYG-000123", "order-42", "null", fyToken(t,
-			strings.Replace(fyClaims, `"createdAt":1699999990,`, `"iat":`+at(created)+`,`, 1), fyKeyID, fySecret)), http.Header{}, []Option{jwtOnly}, nil, fygaro.SignedJWT},
+			strings.Replace(fyClaims, `"createdAt":1699999990,`, `"iat":`+at(created)+`,`, 1), fyKeyID, fySecret)), http.Header{}, []FygaroVerifyOption{jwtOnly}, nil, fygaro.SignedJWT},
 		{"no createdAt nor iat", fyBody("FYG-000123", "order-42", "null", fyToken(t,
-			strings.Replace(fyClaims, `"createdAt":1699999990,`, "", 1), fyKeyID, fySecret)), http.Header{}, []Option{jwtOnly}, ErrMalformedPayload, 0},
-		{"the body's createdAt is not what the jwt signed", deliver(claimsAt(at(created)), at(fyNow)), http.Header{}, []Option{jwtOnly}, ErrSignatureMismatch, 0},
-		{"unreadable body", []byte(`{"reference":`), http.Header{}, []Option{jwtOnly}, ErrNoSignature, 0},
-		{"forged jwt", fyBody("FYG-000123", "order-42", at(created), fyToken(t, claimsAt(at(created)), fyKeyID, "forger")), http.Header{}, []Option{jwtOnly}, ErrSignatureMismatch, 0},
+			strings.Replace(fyClaims, `"createdAt":1699999990,`, "", 1), fyKeyID, fySecret)), http.Header{}, []FygaroVerifyOption{jwtOnly}, ErrMalformedPayload, 0},
+		{"the body's createdAt is not what the jwt signed", deliver(claimsAt(at(created)), at(fyNow)), http.Header{}, []FygaroVerifyOption{jwtOnly}, ErrSignatureMismatch, 0},
+		{"unreadable body", []byte(`{"reference":`), http.Header{}, []FygaroVerifyOption{jwtOnly}, ErrNoSignature, 0},
+		{"forged jwt", fyBody("FYG-000123", "order-42", at(created), fyToken(t, claimsAt(at(created)), fyKeyID, "forger")), http.Header{}, []FygaroVerifyOption{jwtOnly}, ErrSignatureMismatch, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			hook, err := VerifyFygaro(c.body, c.header, fyKeys, append([]Option{WithClock(func() time.Time { return fyNow })}, c.opts...)...)
+			hook, err := VerifyFygaro(c.body, c.header, fyKeys, append([]FygaroVerifyOption{WithClock(func() time.Time { return fyNow })}, c.opts...)...)
 			if !errors.Is(err, c.want) || (c.want == nil && err != nil) {
 				t.Fatalf("err = %v, want %v", err, c.want)
 			}
@@ -327,9 +324,8 @@ func TestFygaroConstructorsRefuseBadKeysAndOptions(t *testing.T) {
 	if _, err := NewFygaroHandler(fyKeys, nil); err == nil {
 		t.Error("nil handler func accepted")
 	}
-	for name, opt := range map[string]Option{
+	for name, opt := range map[string]FygaroOption{
 		"zero max age":        WithFygaroJWTOnly(0),
-		"toku confirmation":   WithTokuConfirmation(nil),
 		"negative tolerance":  WithTolerance(-time.Second),
 		"lease below timeout": WithLease(time.Second),
 		"nil clock":           WithClock(nil),
@@ -338,11 +334,8 @@ func TestFygaroConstructorsRefuseBadKeysAndOptions(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	if _, err := NewTokuHandler("whesec_x", func(context.Context, *toku.Event) error { return nil }, WithFygaroJWTOnly(time.Hour)); err == nil || !strings.Contains(err.Error(), "does not apply to toku") {
-		t.Errorf("WithFygaroJWTOnly on Toku: %v", err)
-	}
-	if _, err := VerifyFygaro(nil, http.Header{}, fyKeys, WithStore(NewMemoryStore(MemoryStoreConfig{}))); err == nil || !strings.Contains(err.Error(), "handlers") {
-		t.Errorf("WithStore on VerifyFygaro: %v", err)
+	if _, err := VerifyFygaro(nil, http.Header{}, fyKeys, WithFygaroJWTOnly(-time.Hour)); err == nil || !strings.Contains(err.Error(), "WithFygaroJWTOnly") {
+		t.Errorf("negative max age on VerifyFygaro: %v", err)
 	}
 }
 
@@ -352,9 +345,9 @@ type fygaroHarness struct {
 	h http.Handler
 }
 
-func newFygaroHarness(t testing.TB, fn FygaroHandlerFunc, opts ...Option) *fygaroHarness {
+func newFygaroHarness(t testing.TB, fn FygaroHandlerFunc, opts ...FygaroOption) *fygaroHarness {
 	t.Helper()
-	h, err := NewFygaroHandler(fyKeys, fn, append([]Option{WithClock(func() time.Time { return fyNow })}, opts...)...)
+	h, err := NewFygaroHandler(fyKeys, fn, append([]FygaroOption{WithClock(func() time.Time { return fyNow })}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -486,7 +479,7 @@ func FuzzVerifyFygaro(f *testing.F) {
 		hdr := http.Header{}
 		hdr.Set(FygaroSignatureHeader, sig)
 		hdr.Set(FygaroKeyIDHeader, keyID)
-		opts := []Option{WithClock(func() time.Time { return fyNow })}
+		opts := []FygaroVerifyOption{WithClock(func() time.Time { return fyNow })}
 		if jwtOnly {
 			opts = append(opts, WithFygaroJWTOnly(DefaultFygaroMaxAge))
 		}
@@ -501,8 +494,7 @@ func FuzzVerifyFygaro(f *testing.F) {
 // parser's allow-list, not a key-type accident, is what stops them.
 func TestFygaroJWTAllowsOnlyHMAC(t *testing.T) {
 	t.Parallel()
-	s, _ := newSettings(provFygaro, false, []Option{WithClock(func() time.Time { return fyNow })})
-	v, err := newFygaroVerifier("test", s, fyKeys)
+	v, err := newFygaroVerifier("test", &fygaroVerifyConfig{clock: clock{now: func() time.Time { return fyNow }, tolerance: DefaultTolerance}}, fyKeys)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pagos-go/pagos/internal/httpcore"
+	"github.com/pagos-go/pagos/webhook/internal/inbound"
 )
 
 // delivery is what a provider adapter extracts from an authenticated request.
@@ -27,7 +27,7 @@ type acceptFunc func(body []byte, h http.Header) (*delivery, error)
 // limit, authentication, envelope decoding, dedupe, and user code under a
 // timeout whose success alone acknowledges the delivery.
 type engine struct {
-	*settings
+	*engineConfig
 	accept acceptFunc
 }
 
@@ -41,7 +41,7 @@ func (e *engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := e.accept(body, r.Header)
 	if err != nil {
-		e.refuseUnaccepted(r, w, err)
+		e.refuse(r, w, inbound.Unaccepted(err, ErrMalformedPayload))
 		return
 	}
 	status, reason := e.process(r.Context(), d)
@@ -194,12 +194,13 @@ func (e *engine) completeUntil(base context.Context, c Claim, leaseEnd time.Time
 // logEvent logs about one event, building its attributes only when the
 // level is enabled.
 func (e *engine) logEvent(ctx context.Context, level slog.Level, msg string, key Key, attrs ...slog.Attr) {
-	if !e.log.Enabled(ctx, level) {
+	log := e.logger()
+	if !log.Enabled(ctx, level) {
 		return
 	}
 	all := make([]slog.Attr, 0, len(attrs)+2)
 	all = append(all, slog.String("provider", key.Provider), slog.String("event", key.Event))
-	e.log.LogAttrs(ctx, level, msg, append(all, attrs...)...)
+	log.LogAttrs(ctx, level, msg, append(all, attrs...)...)
 }
 
 // PanicError is what a handler reports when user code panicked.
@@ -222,38 +223,20 @@ func callSafely(ctx context.Context, fn func(context.Context) error) (err error)
 }
 
 // readPost reads the body of a POST within the body limit. Otherwise it
-// answers 405, 413 or 400 itself and ok is false.
-func (s *settings) readPost(w http.ResponseWriter, r *http.Request) (body []byte, ok bool) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return nil, false
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.refuse(r, w, http.StatusRequestEntityTooLarge, "body too large", err)
-		} else {
-			s.refuse(r, w, http.StatusBadRequest, "unreadable body", err)
-		}
+// answers 405, 413 or 400 itself, logs the refusal, and ok is false.
+func (s *engineConfig) readPost(w http.ResponseWriter, r *http.Request) (body []byte, ok bool) {
+	body, no := inbound.ReadPost(w, r, s.maxBody)
+	if no != nil {
+		s.refuse(r, w, no)
 		return nil, false
 	}
 	return body, true
 }
 
-// refuseUnaccepted answers a delivery that failed authentication (401) or
-// whose authentic envelope cannot be read (400).
-func (s *settings) refuseUnaccepted(r *http.Request, w http.ResponseWriter, err error) {
-	if errors.Is(err, ErrMalformedPayload) {
-		s.refuse(r, w, http.StatusBadRequest, "malformed payload", err)
-	} else {
-		s.refuse(r, w, http.StatusUnauthorized, "unauthorized", err)
-	}
-}
-
-func (s *settings) refuse(r *http.Request, w http.ResponseWriter, status int, reason string, err error) {
-	s.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook: delivery refused", slog.String("provider", s.provider),
-		slog.Int("status", status), slog.String("reason", err.Error()))
-	http.Error(w, reason, status)
+// refuse answers a refusal and logs why at warn. Verification errors name
+// what failed, never a secret, a signature or the body.
+func (s *engineConfig) refuse(r *http.Request, w http.ResponseWriter, no *inbound.Refusal) {
+	s.logger().LogAttrs(r.Context(), slog.LevelWarn, "webhook: delivery refused", slog.String("provider", s.provider),
+		slog.Int("status", no.Status), slog.String("reason", no.Err.Error()))
+	http.Error(w, no.Reason, no.Status)
 }

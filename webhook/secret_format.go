@@ -23,13 +23,6 @@ func (k FygaroKeys) Format(f fmt.State, _ rune) {
 	_, _ = f.Write([]byte(b.String()))
 }
 
-// Format prints the number of keys and the user name, never the password,
-// under every fmt verb.
-func (a ConektaSyncAuth) Format(f fmt.State, _ rune) {
-	_, _ = fmt.Fprintf(f, "webhook.ConektaSyncAuth{Keys: %d, Username: %s, Password: %s}",
-		len(a.Keys), strconv.Quote(a.Username), redactedPlaceholder(a.Password))
-}
-
 func redactedPlaceholder(secret string) string {
 	if secret == "" {
 		return `""`

@@ -9,9 +9,8 @@ import (
 func TestSecretHoldersNeverPrintTheirSecrets(t *testing.T) {
 	t.Parallel()
 	keys := FygaroKeys{"key-1": "SUPER_SECRET_one"}
-	auth := ConektaSyncAuth{Username: "conekta", Password: "SUPER_SECRET_two"}
 	for _, verb := range []string{"%s", "%v", "%+v", "%#v", "%d", "%x", "%q"} {
-		for _, arg := range []any{keys, auth, &auth, []ConektaSyncAuth{auth}, struct{ K FygaroKeys }{keys}} {
+		for _, arg := range []any{keys, &keys, []FygaroKeys{keys}, struct{ K FygaroKeys }{keys}} {
 			got := fmt.Sprintf(verb, arg)
 			if strings.Contains(got, "SUPER_SECRET") || strings.Contains(got, fmt.Sprintf("%x", "SUPER_SECRET")) {
 				t.Errorf("%s leaked: %s", verb, got)

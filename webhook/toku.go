@@ -28,18 +28,18 @@ const TokuSignatureHeader = "Toku-Signature"
 // timestamp must lie within the tolerance of now, in both directions.
 //
 // Options: WithTolerance, WithClock.
-func VerifyToku(payload []byte, header, secret string, opts ...Option) (*toku.Event, error) {
-	s, err := newSettings(provToku, false, opts)
-	if err != nil {
+func VerifyToku(payload []byte, header, secret string, opts ...TokuVerifyOption) (*toku.Event, error) {
+	clk := newClock()
+	if err := configure(opts, func(o TokuVerifyOption) error { return o.applyTokuVerify(&clk) }); err != nil {
 		return nil, err
 	}
 	if err := checkSecret("VerifyToku", secret); err != nil {
 		return nil, err
 	}
-	return verifyToku(s, payload, header, []byte(secret))
+	return verifyToku(&clk, payload, header, []byte(secret))
 }
 
-func verifyToku(s *settings, payload []byte, header string, key []byte) (*toku.Event, error) {
+func verifyToku(clk *clock, payload []byte, header string, key []byte) (*toku.Event, error) {
 	ts, sigs, err := parseSignedHeader(header, "s")
 	if err != nil {
 		return nil, err
@@ -54,7 +54,7 @@ func verifyToku(s *settings, payload []byte, header string, key []byte) (*toku.E
 	default:
 		return nil, ErrSignatureMismatch
 	}
-	if err := checkTimestamp(ts, s.now(), s.tolerance); err != nil {
+	if err := checkTimestamp(ts, clk.now(), clk.tolerance); err != nil {
 		return nil, err
 	}
 	if perr != nil {
@@ -102,9 +102,12 @@ type TokuHandlerFunc func(ctx context.Context, e *toku.Event) error
 // Options: WithStore, WithNamespace, WithMaxBodyBytes, WithTimeout,
 // WithLease, WithBusyWait, WithLogger, WithClock, WithTolerance,
 // WithTokuConfirmation.
-func NewTokuHandler(secret string, fn TokuHandlerFunc, opts ...Option) (http.Handler, error) {
-	s, err := newSettings(provToku, true, opts)
-	if err != nil {
+func NewTokuHandler(secret string, fn TokuHandlerFunc, opts ...TokuOption) (http.Handler, error) {
+	c := &tokuConfig{engineConfig: newEngineConfig("toku"), clock: newClock()}
+	if err := configure(opts, func(o TokuOption) error { return o.applyToku(c) }); err != nil {
+		return nil, err
+	}
+	if err := c.finish(); err != nil {
 		return nil, err
 	}
 	if err := checkSecret("NewTokuHandler", secret); err != nil {
@@ -114,14 +117,14 @@ func NewTokuHandler(secret string, fn TokuHandlerFunc, opts ...Option) (http.Han
 		return nil, errors.New("webhook: NewTokuHandler: the handler func is nil")
 	}
 	key := []byte(secret)
-	return &engine{settings: s, accept: func(body []byte, h http.Header) (*delivery, error) {
-		ev, err := verifyToku(s, body, h.Get(TokuSignatureHeader), key)
+	return &engine{engineConfig: &c.engineConfig, accept: func(body []byte, h http.Header) (*delivery, error) {
+		ev, err := verifyToku(&c.clock, body, h.Get(TokuSignatureHeader), key)
 		if err != nil {
 			return nil, err
 		}
 		return &delivery{key: ev.ID, run: func(ctx context.Context) error {
-			if s.tokuConfirm != nil {
-				if err := confirmToku(ctx, s.tokuConfirm, ev); err != nil {
+			if c.confirm != nil {
+				if err := confirmToku(ctx, c.confirm, ev); err != nil {
 					return err
 				}
 			}
@@ -150,20 +153,14 @@ func NewTokuHandler(secret string, fn TokuHandlerFunc, opts ...Option) (http.Han
 // only when Event.Authenticated() is true. Confirmation proves the payment
 // exists at Toku, not that this delivery is new, so record payments
 // idempotently by invoice or transaction id.
-func WithTokuConfirmation(c *toku.Client) Option {
-	return func(s *settings) error {
-		if err := s.only("WithTokuConfirmation", provToku); err != nil {
-			return err
-		}
-		if err := s.handlerOnly("WithTokuConfirmation"); err != nil {
-			return err
-		}
-		if c == nil {
+func WithTokuConfirmation(client *toku.Client) TokuOption {
+	return tokuOption(func(c *tokuConfig) error {
+		if client == nil {
 			return errors.New("WithTokuConfirmation: the client is nil")
 		}
-		s.tokuConfirm = c
+		c.confirm = client
 		return nil
-	}
+	})
 }
 
 // confirmToku runs the confirmation WithTokuConfirmation asks for: an event

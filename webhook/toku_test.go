@@ -120,8 +120,8 @@ func TestVerifyTokuRefusesBadSecretsAndOptions(t *testing.T) {
 			t.Errorf("handler with secret %q constructed", s)
 		}
 	}
-	if _, err := VerifyToku(tokuBody("e"), "", vecSecret, WithStore(NewMemoryStore(MemoryStoreConfig{}))); err == nil || !strings.Contains(err.Error(), "handlers") {
-		t.Errorf("WithStore on VerifyToku: %v", err)
+	if _, err := VerifyToku(tokuBody("e"), "", vecSecret, WithClock(nil)); err == nil || !strings.Contains(err.Error(), "WithClock") {
+		t.Errorf("nil clock on VerifyToku: %v", err)
 	}
 	if _, err := NewTokuHandler(vecSecret, nil); err == nil {
 		t.Error("nil handler func accepted")
@@ -141,10 +141,10 @@ type tokuHarness struct {
 	now time.Time
 }
 
-func newTokuHarness(t *testing.T, fn TokuHandlerFunc, opts ...Option) *tokuHarness {
+func newTokuHarness(t *testing.T, fn TokuHandlerFunc, opts ...TokuOption) *tokuHarness {
 	t.Helper()
 	now := time.Unix(1_700_000_000, 0)
-	h, err := NewTokuHandler(vecSecret, fn, append([]Option{WithClock(func() time.Time { return now })}, opts...)...)
+	h, err := NewTokuHandler(vecSecret, fn, append([]TokuOption{WithClock(func() time.Time { return now })}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

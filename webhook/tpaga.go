@@ -13,12 +13,6 @@ import (
 	"github.com/pagos-go/pagos/tpaga"
 )
 
-// tpagaSettings is what only the Tpaga handler and verifier are configured with.
-type tpagaSettings struct {
-	header   string              // where the agreed value arrives; "" means Authorization
-	previous [][sha256.Size]byte // digests of values still accepted during a change
-}
-
 // VerifyTpaga checks a Tpaga deposit notification and returns it. payload
 // is the raw request body; authorization is the value of the header you
 // agreed with Tpaga as received (usually r.Header.Get("Authorization"));
@@ -31,22 +25,22 @@ type tpagaSettings struct {
 // replayed, and only a handler's dedupe store stops it (see NewTpagaHandler).
 //
 // Options: WithTpagaPreviousAuthorization.
-func VerifyTpaga(payload []byte, authorization, expected string, opts ...Option) (*tpaga.Notification, error) {
-	s, err := newSettings(provTpaga, false, opts)
-	if err != nil {
+func VerifyTpaga(payload []byte, authorization, expected string, opts ...TpagaVerifyOption) (*tpaga.Notification, error) {
+	var c tpagaVerifyConfig
+	if err := configure(opts, func(o TpagaVerifyOption) error { return o.applyTpagaVerify(&c) }); err != nil {
 		return nil, err
 	}
 	if err := checkSecret("VerifyTpaga", expected); err != nil {
 		return nil, err
 	}
-	return verifyTpaga(payload, authorization, s.tpagaAccepted(expected))
+	return verifyTpaga(payload, authorization, c.accepted(expected))
 }
 
-// tpagaAccepted returns the digests of every value accepted: the agreed one
+// accepted returns the digests of every value accepted: the agreed one
 // and any previous ones. Comparing digests keeps the comparison's time
 // independent of the values' lengths.
-func (s *settings) tpagaAccepted(expected string) [][sha256.Size]byte {
-	return append([][sha256.Size]byte{sha256.Sum256([]byte(expected))}, s.tpaga.previous...)
+func (c *tpagaVerifyConfig) accepted(expected string) [][sha256.Size]byte {
+	return append([][sha256.Size]byte{sha256.Sum256([]byte(expected))}, c.previous...)
 }
 
 func verifyTpaga(payload []byte, got string, accepted [][sha256.Size]byte) (*tpaga.Notification, error) {
@@ -104,9 +98,12 @@ type TpagaHandlerFunc func(ctx context.Context, n *tpaga.Notification) error
 // Options: WithStore, WithNamespace, WithMaxBodyBytes, WithTimeout,
 // WithLease, WithBusyWait, WithLogger, WithTpagaHeader,
 // WithTpagaPreviousAuthorization.
-func NewTpagaHandler(authorization string, fn TpagaHandlerFunc, opts ...Option) (http.Handler, error) {
-	s, err := newSettings(provTpaga, true, opts)
-	if err != nil {
+func NewTpagaHandler(authorization string, fn TpagaHandlerFunc, opts ...TpagaOption) (http.Handler, error) {
+	c := &tpagaConfig{engineConfig: newEngineConfig("tpaga")}
+	if err := configure(opts, func(o TpagaOption) error { return o.applyTpaga(c) }); err != nil {
+		return nil, err
+	}
+	if err := c.finish(); err != nil {
 		return nil, err
 	}
 	if err := checkSecret("NewTpagaHandler", authorization); err != nil {
@@ -115,12 +112,12 @@ func NewTpagaHandler(authorization string, fn TpagaHandlerFunc, opts ...Option) 
 	if fn == nil {
 		return nil, errors.New("webhook: NewTpagaHandler: the handler func is nil")
 	}
-	header := s.tpaga.header
+	header := c.header
 	if header == "" {
 		header = "Authorization"
 	}
-	accepted := s.tpagaAccepted(authorization)
-	return &engine{settings: s, accept: func(body []byte, h http.Header) (*delivery, error) {
+	accepted := c.accepted(authorization)
+	return &engine{engineConfig: &c.engineConfig, accept: func(body []byte, h http.Header) (*delivery, error) {
 		n, err := verifyTpaga(body, h.Get(header), accepted)
 		if err != nil {
 			return nil, err
@@ -138,34 +135,25 @@ func tpagaKey(n *tpaga.Notification) string {
 
 // WithTpagaHeader names the header that carries the agreed value, when the
 // headers you agreed with Tpaga put it somewhere other than Authorization.
-func WithTpagaHeader(name string) Option {
-	return func(s *settings) error {
-		if err := s.only("WithTpagaHeader", provTpaga); err != nil {
-			return err
-		}
-		if err := s.handlerOnly("WithTpagaHeader"); err != nil {
-			return err
-		}
+func WithTpagaHeader(name string) TpagaOption {
+	return tpagaOption(func(c *tpagaConfig) error {
 		if name == "" || strings.ContainsAny(name, " :\r\n\t") {
 			return fmt.Errorf("WithTpagaHeader: %q is not a header name such as \"X-Tpaga-Token\"", truncate(name))
 		}
-		s.tpaga.header = http.CanonicalHeaderKey(name)
+		c.header = http.CanonicalHeaderKey(name)
 		return nil
-	}
+	})
 }
 
 // WithTpagaPreviousAuthorization also accepts value, the header value agreed
 // before, while Tpaga switches to a new one. Give it once per value still
 // accepted, and remove it when the change is done.
-func WithTpagaPreviousAuthorization(value string) Option {
-	return func(s *settings) error {
-		if err := s.only("WithTpagaPreviousAuthorization", provTpaga); err != nil {
-			return err
-		}
+func WithTpagaPreviousAuthorization(value string) TpagaVerifyOption {
+	return tpagaVerifyOption(func(c *tpagaVerifyConfig) error {
 		if value == "" || strings.TrimSpace(value) != value {
 			return errors.New("WithTpagaPreviousAuthorization: the value is empty or has surrounding whitespace; copy it exactly as agreed")
 		}
-		s.tpaga.previous = append(s.tpaga.previous, sha256.Sum256([]byte(value)))
+		c.previous = append(c.previous, sha256.Sum256([]byte(value)))
 		return nil
-	}
+	})
 }

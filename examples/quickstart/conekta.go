@@ -9,6 +9,7 @@ import (
 	"github.com/pagos-go/pagos/conekta"
 	"github.com/pagos-go/pagos/conekta/conektatest"
 	"github.com/pagos-go/pagos/webhook"
+	"github.com/pagos-go/pagos/webhook/conektasync"
 )
 
 // conektaClient returns a client for the real Conekta when CONEKTA_API_KEY
@@ -192,7 +193,7 @@ func conektaCashFlow(ctx context.Context, p *printer, env func(string) string) e
 	}
 	defer approval.Close()
 	approved := make(chan string, 4)
-	h, err := webhook.NewConektaSyncHandler(webhook.ConektaSyncAuth{Keys: fake.PublicKeys(), Username: "conekta", Password: "quickstart-approval"},
+	h, err := conektasync.NewHandler(conektasync.Auth{Keys: fake.PublicKeys(), Username: "conekta", Password: "quickstart-approval"},
 		tillResponder{reference: string(ref.Reference), approved: approved})
 	if err != nil {
 		return err

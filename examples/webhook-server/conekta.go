@@ -14,6 +14,7 @@ import (
 
 	"github.com/pagos-go/pagos/conekta"
 	"github.com/pagos-go/pagos/webhook"
+	"github.com/pagos-go/pagos/webhook/conektasync"
 )
 
 // mountConekta serves Conekta's asynchronous events and, on a separate
@@ -23,7 +24,7 @@ import (
 // one key or several while you rotate. CONEKTA_SYNC_FAILURE_CODE sets the
 // code of forced declines; CONEKTA_SYNC_BOOK lists the references the demo
 // responder approves.
-func mountConekta(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common []webhook.Option) ([]route, error) {
+func mountConekta(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common webhook.HandlerOption) ([]route, error) {
 	const events, sync = "POST /webhooks/conekta", "POST /webhooks/conekta/sync"
 	raw, ok, err := setting(env, "CONEKTA_WEBHOOK_PUBLIC_KEY")
 	if err != nil || !ok {
@@ -49,7 +50,7 @@ func mountConekta(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common []
 		}
 		log.Info("event received", attrs...)
 		return nil // a real server records the event durably before returning nil
-	}, common...)
+	}, common)
 	if err != nil {
 		return nil, fmt.Errorf("CONEKTA_WEBHOOK_PUBLIC_KEY: %w", err)
 	}
@@ -58,13 +59,13 @@ func mountConekta(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common []
 	if err != nil {
 		return nil, err
 	}
-	syncOpts := []webhook.Option{webhook.WithLogger(log)} // the approval handler takes no store: it answers every request
+	syncOpts := []conektasync.Option{conektasync.WithLogger(log)} // the approval handler takes no store: it answers every request
 	if code, ok, err := setting(env, "CONEKTA_SYNC_FAILURE_CODE"); err != nil {
 		return nil, err
 	} else if ok {
-		syncOpts = append(syncOpts, webhook.WithConektaFailureCode(conekta.FailureCode(code)))
+		syncOpts = append(syncOpts, conektasync.WithFailureCode(conekta.FailureCode(code)))
 	}
-	approval, err := webhook.NewConektaSyncHandler(webhook.ConektaSyncAuth{Keys: keys}, &demoResponder{book: b, log: log}, syncOpts...)
+	approval, err := conektasync.NewHandler(conektasync.Auth{Keys: keys}, &demoResponder{book: b, log: log}, syncOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("CONEKTA_SYNC_FAILURE_CODE: %w", err)
 	}
@@ -142,7 +143,7 @@ func (d *demoResponder) answer(e *conekta.Event, p *conekta.InboundPayment, a co
 	return a, nil
 }
 
-// Lookup implements webhook.ConektaResponder.
+// Lookup implements conektasync.Responder.
 func (d *demoResponder) Lookup(_ context.Context, e *conekta.Event, p *conekta.InboundPayment) (conekta.InboundAnswer, error) {
 	r, ok := d.book[p.Reference()]
 	if !ok {
@@ -151,7 +152,7 @@ func (d *demoResponder) Lookup(_ context.Context, e *conekta.Event, p *conekta.I
 	return d.answer(e, p, conekta.ApproveLookup(r.min, r.max))
 }
 
-// PaymentAttempt implements webhook.ConektaResponder.
+// PaymentAttempt implements conektasync.Responder.
 func (d *demoResponder) PaymentAttempt(_ context.Context, e *conekta.Event, p *conekta.InboundPayment) (conekta.InboundAnswer, error) {
 	r, ok := d.book[p.Reference()]
 	switch {
@@ -163,7 +164,7 @@ func (d *demoResponder) PaymentAttempt(_ context.Context, e *conekta.Event, p *c
 	return d.answer(e, p, conekta.ApprovePayment())
 }
 
-// Reverse implements webhook.ConektaResponder.
+// Reverse implements conektasync.Responder.
 func (d *demoResponder) Reverse(_ context.Context, e *conekta.Event, p *conekta.InboundPayment) error {
 	d.log.Info("sync request answered", "provider", "conekta", "event", e.ID, "type", string(e.Type),
 		"reference", p.Reference(), "amount_centavos", p.Amount)

@@ -15,7 +15,7 @@ import (
 // (FYGARO_KEY_ID, FYGARO_SECRET). FYGARO_JWT_ONLY_MAX_AGE (such as
 // 72h) also accepts hooks without Fygaro-Signature, as Fygaro's older guide
 // describes them.
-func mountFygaro(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common []webhook.Option) ([]route, error) {
+func mountFygaro(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common webhook.HandlerOption) ([]route, error) {
 	const pattern = "POST /webhooks/fygaro"
 	keyID, ok, err := setting(env, "FYGARO_KEY_ID")
 	if err != nil || !ok {
@@ -28,7 +28,7 @@ func mountFygaro(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common []w
 	if !ok {
 		return nil, fmt.Errorf("FYGARO_KEY_ID is set but FYGARO_SECRET is not: set both to the hook credential from Fygaro")
 	}
-	opts := common
+	opts := []webhook.FygaroOption{common}
 	if age, ok, err := setting(env, "FYGARO_JWT_ONLY_MAX_AGE"); err != nil {
 		return nil, err
 	} else if ok {
@@ -36,7 +36,7 @@ func mountFygaro(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common []w
 		if err != nil || d <= 0 {
 			return nil, fmt.Errorf("FYGARO_JWT_ONLY_MAX_AGE is %q: give a positive duration such as 72h", age)
 		}
-		opts = append(opts[:len(opts):len(opts)], webhook.WithFygaroJWTOnly(d))
+		opts = append(opts, webhook.WithFygaroJWTOnly(d))
 	}
 	h, err := webhook.NewFygaroHandler(webhook.FygaroKeys{keyID: secret}, func(ctx context.Context, hook *fygaro.Hook) error {
 		attrs := []any{"provider", "fygaro", "event", hook.Reference, "custom_reference", hook.CustomReference, "signed_over", hook.Signed.String()}

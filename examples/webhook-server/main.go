@@ -68,7 +68,7 @@ func run(ctx context.Context, args []string, env lookupEnv, logOut io.Writer) er
 	}
 	log := newLogger(o.logFormat, logOut)
 
-	common := []webhook.Option{webhook.WithLogger(log)}
+	common := []webhook.HandlerOption{webhook.WithLogger(log)}
 	if o.dedupeDSN != "" {
 		store, closeDB, err := openStore(ctx, o.dedupeDSN)
 		if err != nil {
@@ -87,7 +87,7 @@ func run(ctx context.Context, args []string, env lookupEnv, logOut io.Writer) er
 		w.Header().Set("Content-Type", "text/plain")
 		io.WriteString(w, "ok\n")
 	})
-	routes, err := mountProviders(mux, env, log, common)
+	routes, err := mountProviders(mux, env, log, webhook.HandlerOptions(common...))
 	if err != nil {
 		return err
 	}

@@ -34,10 +34,11 @@ func setting(env lookupEnv, name string) (string, bool, error) {
 }
 
 // mountProviders mounts every configured provider on mux; common options
-// (logger, shared store) go to every handler.
-func mountProviders(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common []webhook.Option) ([]route, error) {
+// (logger, shared store, bundled by webhook.HandlerOptions) go to every
+// handler.
+func mountProviders(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common webhook.HandlerOption) ([]route, error) {
 	var routes []route
-	for _, mount := range []func(*http.ServeMux, lookupEnv, *slog.Logger, []webhook.Option) ([]route, error){
+	for _, mount := range []func(*http.ServeMux, lookupEnv, *slog.Logger, webhook.HandlerOption) ([]route, error){
 		mountToku,
 		mountConekta,
 		mountFygaro,
@@ -52,7 +53,7 @@ func mountProviders(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common 
 	return routes, nil
 }
 
-func mountToku(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common []webhook.Option) ([]route, error) {
+func mountToku(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common webhook.HandlerOption) ([]route, error) {
 	const pattern = "POST /webhooks/toku"
 	secret, ok, err := setting(env, "TOKU_WEBHOOK_SECRET")
 	if err != nil || !ok {
@@ -70,7 +71,7 @@ func mountToku(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common []web
 		}
 		log.Info("event received", attrs...)
 		return nil // a real server records the event durably before returning nil
-	}, common...)
+	}, common)
 	if err != nil {
 		return nil, fmt.Errorf("TOKU_WEBHOOK_SECRET: %w", err)
 	}

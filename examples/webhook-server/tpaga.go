@@ -13,7 +13,7 @@ import (
 // mountTpaga serves Tpaga's deposit notifications. TPAGA_NOTIFY_AUTHORIZATION
 // is the whole Authorization value agreed with Tpaga, such as "Basic …";
 // Tpaga signs nothing, so that value and TLS are what authenticate it.
-func mountTpaga(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common []webhook.Option) ([]route, error) {
+func mountTpaga(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common webhook.HandlerOption) ([]route, error) {
 	const pattern = "POST /webhooks/tpaga"
 	auth, ok, err := setting(env, "TPAGA_NOTIFY_AUTHORIZATION")
 	if err != nil || !ok {
@@ -27,7 +27,7 @@ func mountTpaga(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common []we
 		log.Info("event received", "provider", "tpaga", "event", n.Reference+"/"+n.EfectyOrderID,
 			"reference", n.Reference, "efecty_order_id", n.EfectyOrderID, "amount_cop", amount)
 		return nil // a real server credits the deposit durably before returning nil
-	}, common...)
+	}, common)
 	if err != nil {
 		return nil, fmt.Errorf("TPAGA_NOTIFY_AUTHORIZATION: %w", err)
 	}

@@ -35,7 +35,7 @@ type receiver struct {
 	srv   *httptest.Server
 }
 
-func newReceiver(t *testing.T, fake *fygarotest.Server, opts ...webhook.Option) *receiver {
+func newReceiver(t *testing.T, fake *fygarotest.Server, opts ...webhook.FygaroOption) *receiver {
 	t.Helper()
 	rc := &receiver{}
 	h, err := webhook.NewFygaroHandler(fake.HookKeys(), func(ctx context.Context, h *fygaro.Hook) error {
@@ -47,7 +47,7 @@ func newReceiver(t *testing.T, fake *fygarotest.Server, opts ...webhook.Option) 
 		rc.hooks = append(rc.hooks, h)
 		rc.mu.Unlock()
 		return nil
-	}, append([]webhook.Option{webhook.WithClock(func() time.Time { return t0 })}, opts...)...)
+	}, append([]webhook.FygaroOption{webhook.WithClock(func() time.Time { return t0 })}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

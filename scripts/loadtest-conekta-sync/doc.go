@@ -1,4 +1,4 @@
-// Command loadtest-conekta-sync serves webhook.NewConektaSyncHandler and the
+// Command loadtest-conekta-sync serves conektasync.NewHandler and the
 // net/http baseline that does only the irreducible work (RSA-verify the
 // Digest, decode, encode the same answer), both on loopback, for
 // scripts/loadtest-conekta-sync.sh to load with wrk. It writes n signed

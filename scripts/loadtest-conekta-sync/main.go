@@ -18,6 +18,7 @@ import (
 	"github.com/pagos-go/pagos/conekta"
 	"github.com/pagos-go/pagos/internal/testutil"
 	"github.com/pagos-go/pagos/webhook"
+	"github.com/pagos-go/pagos/webhook/conektasync"
 )
 
 // approver approves every lookup for the range the baseline answers.
@@ -44,7 +45,7 @@ func main() {
 	}
 	// A memory of one answer: every request of the run takes the full path,
 	// as distinct event ids do in production.
-	sdk, err := webhook.NewConektaSyncHandler(webhook.ConektaSyncAuth{Keys: []*rsa.PublicKey{&key.PublicKey}}, approver{}, webhook.WithConektaRemember(1))
+	sdk, err := conektasync.NewHandler(conektasync.Auth{Keys: []*rsa.PublicKey{&key.PublicKey}}, approver{}, conektasync.WithRemember(1))
 	if err != nil {
 		log.Fatal(err)
 	}

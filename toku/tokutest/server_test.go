@@ -27,7 +27,7 @@ type receiver struct {
 	srv    *httptest.Server
 }
 
-func newReceiver(t *testing.T, secret func() string, opts func() []webhook.Option) *receiver {
+func newReceiver(t *testing.T, secret func() string, opts func() []webhook.TokuOption) *receiver {
 	t.Helper()
 	rc := &receiver{}
 	var h http.Handler
@@ -70,7 +70,7 @@ type world struct {
 	rc  *receiver
 }
 
-func newWorld(t *testing.T, events []toku.EventType, fakeOpts []tokutest.Option, hookOpts ...func(*toku.Client) webhook.Option) *world {
+func newWorld(t *testing.T, events []toku.EventType, fakeOpts []tokutest.Option, hookOpts ...func(*toku.Client) webhook.TokuOption) *world {
 	t.Helper()
 	ctx := t.Context()
 	w := &world{srv: tokutest.NewServer(t, fakeOpts...)}
@@ -78,8 +78,8 @@ func newWorld(t *testing.T, events []toku.EventType, fakeOpts []tokutest.Option,
 	if w.c, err = w.srv.Client(); err != nil {
 		t.Fatal(err)
 	}
-	w.rc = newReceiver(t, func() string { return string(w.ep.Secret) }, func() []webhook.Option {
-		var opts []webhook.Option
+	w.rc = newReceiver(t, func() string { return string(w.ep.Secret) }, func() []webhook.TokuOption {
+		var opts []webhook.TokuOption
 		for _, o := range hookOpts {
 			opts = append(opts, o(w.c))
 		}
@@ -232,7 +232,7 @@ func TestSignedBodyAndConfirmation(t *testing.T) {
 	}
 
 	// Over the id only, a confirming handler fetches the invoice first.
-	wc := newWorld(t, []toku.EventType{toku.EventPaymentIntentSucceeded}, nil, func(c *toku.Client) webhook.Option {
+	wc := newWorld(t, []toku.EventType{toku.EventPaymentIntentSucceeded}, nil, func(c *toku.Client) webhook.TokuOption {
 		return webhook.WithTokuConfirmation(c)
 	})
 	pay, err := wc.srv.PayInvoice(t.Context(), wc.inv.ID)

@@ -37,8 +37,8 @@ func newSubWorld(t *testing.T, events ...toku.EventType) *subWorld {
 		t.Fatal(err)
 	}
 	var ep *toku.WebhookEndpoint
-	w.rc = newReceiver(t, func() string { return string(ep.Secret) }, func() []webhook.Option {
-		return []webhook.Option{webhook.WithClock(w.srv.Now)} // the fake's clock moves with Advance
+	w.rc = newReceiver(t, func() string { return string(ep.Secret) }, func() []webhook.TokuOption {
+		return []webhook.TokuOption{webhook.WithClock(w.srv.Now)} // the fake's clock moves with Advance
 	})
 	if ep, err = w.c.WebhookEndpoints.Create(ctx, &toku.WebhookEndpointParams{URL: w.rc.srv.URL, EnabledEvents: events}); err != nil {
 		t.Fatal(err)

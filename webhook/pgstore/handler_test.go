@@ -80,9 +80,9 @@ func runReplicaProcess(table string) error {
 }
 
 // serve runs a replica's handler on a loopback server and returns its URL.
-func serve(t *testing.T, st webhook.Store, fn webhook.TokuHandlerFunc, opts ...webhook.Option) string {
+func serve(t *testing.T, st webhook.Store, fn webhook.TokuHandlerFunc, opts ...webhook.TokuOption) string {
 	t.Helper()
-	h, err := webhook.NewTokuHandler(secret, fn, append([]webhook.Option{webhook.WithStore(st)}, opts...)...)
+	h, err := webhook.NewTokuHandler(secret, fn, append([]webhook.TokuOption{webhook.WithStore(st)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestTwoReplicasProcessEachEventOnce(t *testing.T) {
 		mu.Unlock()
 		return nil
 	}
-	opts := []webhook.Option{webhook.WithTimeout(10 * time.Second), webhook.WithBusyWait(200 * time.Millisecond)}
+	opts := []webhook.TokuOption{webhook.WithTimeout(10 * time.Second), webhook.WithBusyWait(200 * time.Millisecond)}
 	var urls [2]string
 	for i := range urls {
 		db := openDB(t) // a pool per replica, as two processes would have

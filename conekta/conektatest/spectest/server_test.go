@@ -16,10 +16,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/pagos-go/pagos/conekta"
 	"github.com/pagos-go/pagos/conekta/conektatest"
 	"github.com/pagos-go/pagos/internal/testutil"
 	"github.com/pagos-go/pagos/webhook"
+	"github.com/pagos-go/pagos/webhook/conektasync"
 )
 
 func newFake(t *testing.T, opts ...conektatest.Option) (*conektatest.Server, *conekta.Client) {
@@ -188,7 +190,7 @@ func TestDeclinedCards(t *testing.T) {
 	}
 }
 
-// merchant is a ConektaResponder over a set of payable references.
+// merchant is a conektasync.Responder over a set of payable references.
 type merchant struct {
 	mu       sync.Mutex
 	min, max int64
@@ -224,9 +226,9 @@ func (m *merchant) Reverse(context.Context, *conekta.Event, *conekta.InboundPaym
 }
 
 // approvalServer serves a sync handler at a URL with Basic credentials.
-func approvalServer(t *testing.T, srv *conektatest.Server, m conektaResponder, opts ...webhook.Option) {
+func approvalServer(t *testing.T, srv *conektatest.Server, m conektaResponder, opts ...conektasync.Option) {
 	t.Helper()
-	h, err := webhook.NewConektaSyncHandler(webhook.ConektaSyncAuth{Keys: srv.PublicKeys(), Username: "conekta", Password: "approval-s3cret"}, m, opts...)
+	h, err := conektasync.NewHandler(conektasync.Auth{Keys: srv.PublicKeys(), Username: "conekta", Password: "approval-s3cret"}, m, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +239,7 @@ func approvalServer(t *testing.T, srv *conektatest.Server, m conektaResponder, o
 	}
 }
 
-type conektaResponder = webhook.ConektaResponder
+type conektaResponder = conektasync.Responder
 
 func recurringCustomer(t *testing.T, c *conekta.Client) (*conekta.Customer, string) {
 	t.Helper()
@@ -343,11 +345,11 @@ func TestSyncHandlerDeclinesWithinItsBudget(t *testing.T) {
 	ctx := t.Context()
 	srv, c := newFake(t, conektatest.WithSyncLimit(time.Hour))
 	m := &merchant{min: 1, max: 100000, delay: time.Hour}
-	approvalServer(t, srv, m, webhook.WithConektaBudget(30*time.Millisecond))
+	approvalServer(t, srv, m, conektasync.WithBudget(30*time.Millisecond))
 	_, ref := recurringCustomer(t, c)
 	tp, err := srv.PayAtTill(ctx, ref, 5000)
 	if err != nil || tp.Paid || tp.Attempt == nil || tp.Attempt.Err != nil || tp.Attempt.StatusCode != http.StatusOK ||
-		tp.FailureCode != webhook.DefaultConektaFailureCode {
+		tp.FailureCode != conektasync.DefaultFailureCode {
 		t.Fatalf("slow attempt: %+v / %+v, %v", tp, tp.Attempt, err)
 	}
 }

@@ -1,4 +1,4 @@
-package webhook
+package conektasync
 
 import (
 	"container/list"
@@ -10,14 +10,18 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/pagos-go/pagos/conekta"
+	"github.com/pagos-go/pagos/webhook"
+	"github.com/pagos-go/pagos/webhook/internal/inbound"
 )
 
-// ConektaResponder is user code for Conekta's synchronous inbound_payment.*
+// Responder is user code for Conekta's synchronous inbound_payment.*
 // requests, sent while a customer pays a recurring cash reference at a till.
 // Conekta declines the payment unless it gets an answer within 2 seconds.
 //
@@ -30,32 +34,33 @@ import (
 //
 // ctx ends with the handler's budget; an error, a panic or running out of
 // time answers a decline with the handler's failure code.
-type ConektaResponder interface {
+type Responder interface {
 	Lookup(ctx context.Context, e *conekta.Event, p *conekta.InboundPayment) (conekta.InboundAnswer, error)
 	PaymentAttempt(ctx context.Context, e *conekta.Event, p *conekta.InboundPayment) (conekta.InboundAnswer, error)
 	Reverse(ctx context.Context, e *conekta.Event, p *conekta.InboundPayment) error
 }
 
-// ConektaSyncAuth says how the sync handler authenticates Conekta's
+// Auth says how the handler authenticates Conekta's
 // requests. Conekta does not document it, so give what you have: the public
 // keys of your webhook keys (the Digest header is then required and
 // verified), the Basic credentials embedded in the approval URL you set in
 // Conekta's panel (https://user:password@example.com/…), or both (both are
 // then required).
-type ConektaSyncAuth struct {
+type Auth struct {
 	Keys     []*rsa.PublicKey
 	Username string
 	Password string
 }
 
-// NewConektaSyncHandler returns the http.Handler for the approval URL of
-// recurring cash payments ("Usar para Oxxo Pay Recurrente" in Conekta's
-// panel). It is not the asynchronous event flow: every request is answered
-// by r within a budget.
+// NewHandler returns the http.Handler for the approval URL of recurring
+// cash payments ("Usar para Oxxo Pay Recurrente" in Conekta's panel). It is
+// not the asynchronous event flow (webhook.NewConektaHandler): every
+// request is answered by r within a budget, and no dedupe store is used.
 //
 //   - POST only (405), body limit (413), authentication by auth (401),
-//     envelope decoding (400), as the other handlers.
-//   - The budget (default 1.5 s, WithConektaBudget) starts when the request
+//     envelope decoding (400), as webhook's handlers; each refusal is
+//     logged at warn without the body, the Digest or the credentials.
+//   - The budget (default 1.5 s, WithBudget) starts when the request
 //     arrives, so verification counts; r's context ends with it. r runs on
 //     the request's goroutine; if the budget ends first, a timer writes the
 //     decline and flushes it (with its Content-Length, so it is complete)
@@ -63,88 +68,71 @@ type ConektaSyncAuth struct {
 //     net/http's does.
 //   - inbound_payment.lookup and .payment_attempt always get a 200 with a
 //     payable answer: r's, or a decline with the failure code
-//     (WithConektaFailureCode, default "19") when r errs, panics, answers
-//     something invalid or runs out of time. WithConektaLateAnswer reports
+//     (WithFailureCode, default "19") when r errs, panics, answers
+//     something invalid or runs out of time. WithLateAnswer reports
 //     answers that came too late to be sent.
 //   - inbound_payment.reverse calls r.Reverse and answers 200 {} (Conekta
 //     documents no body), or 500 {} when Reverse fails.
 //   - A repeat of an event id r already answered gets the same answer
-//     without calling r (the last WithConektaRemember ids, default 10,000,
+//     without calling r (the last WithRemember ids, default 10,000,
 //     per process); a concurrent repeat waits for the first. A decline
 //     forced by an error or the budget is not remembered, so a repeat asks r
 //     afresh.
-//   - Other event types are answered 200 {} and logged: they belong to the
-//     asynchronous handler.
+//   - Other event types are refused with 400 and logged at error, so
+//     Conekta keeps them and its webhook log shows the misconfiguration:
+//     they belong to webhook.NewConektaHandler's URL.
 //
-// Options: WithMaxBodyBytes, WithLogger, WithConektaBudget,
-// WithConektaFailureCode, WithConektaLateAnswer, WithConektaRemember.
-func NewConektaSyncHandler(auth ConektaSyncAuth, r ConektaResponder, opts ...Option) (http.Handler, error) {
-	// The engine's options (store, lease, timeout…) do not apply here. They
-	// are told apart by marking the settings before the caller's options
-	// run and checking what those changed afterwards.
-	mark := func(s *settings) error {
-		s.conekta.sync = true
-		s.timeout, s.busyWait, s.namespace = 0, -1, ""
-		return nil
-	}
-	check := func(s *settings) error {
-		for _, o := range []struct {
-			name string
-			set  bool
-		}{
-			{"WithTimeout (use WithConektaBudget)", s.timeout != 0}, {"WithBusyWait", s.busyWait != -1},
-			{"WithLease", s.lease != 0}, {"WithStore", s.store != nil}, {"WithNamespace", s.namespace != ""},
-		} {
-			if o.set {
-				return fmt.Errorf("%s does not apply to NewConektaSyncHandler, which answers every request within its budget", o.name)
-			}
-		}
-		s.timeout, s.busyWait, s.namespace = DefaultTimeout, DefaultBusyWait, provConekta
-		return nil
-	}
-	s, err := newSettings(provConekta, true, append(append([]Option{mark}, opts...), check))
+// Options: WithBudget, WithFailureCode, WithLateAnswer, WithRemember,
+// WithMaxBodyBytes, WithLogger.
+func NewHandler(auth Auth, r Responder, opts ...Option) (http.Handler, error) {
+	c, err := newConfig(opts)
 	if err != nil {
 		return nil, err
 	}
 	if r == nil {
-		return nil, errors.New("webhook: NewConektaSyncHandler: the responder is nil")
+		return nil, errors.New("conektasync: NewHandler: the responder is nil")
 	}
-	h := &conektaSync{settings: s, r: r, keys: append([]*rsa.PublicKey(nil), auth.Keys...),
+	h := &conektaSync{config: c, r: r, keys: append([]*rsa.PublicKey(nil), auth.Keys...),
 		answers: map[string]*list.Element{}, order: list.New(), flights: map[string]*flight{},
 		jsonType: []string{"application/json"}, ok: replyOf(http.StatusOK, []byte("{}")), failed: replyOf(http.StatusInternalServerError, []byte("{}"))}
 	switch {
 	case len(auth.Keys) == 0 && auth.Username == "":
-		return nil, errors.New("webhook: NewConektaSyncHandler: give Keys, Basic credentials or both; without them anyone could approve payments")
+		return nil, errors.New("conektasync: NewHandler: give Keys, Basic credentials or both; without them anyone could approve payments")
 	case len(auth.Keys) > 0:
-		if err := checkConektaKeys("NewConektaSyncHandler", auth.Keys); err != nil {
+		if err := checkKeys(auth.Keys); err != nil {
 			return nil, err
 		}
 	}
 	if auth.Username != "" || auth.Password != "" {
-		if auth.Username == "" || checkSecret("NewConektaSyncHandler", auth.Password) != nil {
-			return nil, errors.New("webhook: NewConektaSyncHandler: Basic credentials need a username and a non-empty password without surrounding spaces")
+		if auth.Username == "" || auth.Password == "" || strings.TrimSpace(auth.Password) != auth.Password {
+			return nil, errors.New("conektasync: NewHandler: Basic credentials need a username and a non-empty password without surrounding spaces")
 		}
 		u, p := sha256.Sum256([]byte(auth.Username)), sha256.Sum256([]byte(auth.Password))
 		h.user, h.pass = u[:], p[:]
 	}
-	if s.conekta.budget == 0 {
-		s.conekta.budget = DefaultConektaBudget
-	}
-	if s.conekta.failureCode == "" {
-		s.conekta.failureCode = DefaultConektaFailureCode
-	}
-	if s.conekta.remember == 0 {
-		s.conekta.remember = DefaultConektaRemember
-	}
-	decline, _ := conekta.Decline(s.conekta.failureCode).MarshalJSON()
+	decline, _ := conekta.Decline(c.failureCode).MarshalJSON()
 	h.declined = replyOf(http.StatusOK, decline)
 	return h, nil
 }
 
-// conektaSync is the handler NewConektaSyncHandler returns.
+// checkKeys refuses a nil key and a weak key, as webhook.VerifyConekta does,
+// but at construction rather than on the first request.
+func checkKeys(keys []*rsa.PublicKey) error {
+	for i, k := range keys {
+		if k == nil || k.N == nil {
+			return fmt.Errorf("conektasync: NewHandler: key %d is nil", i)
+		}
+		if k.N.BitLen() < conekta.MinKeyBits {
+			return fmt.Errorf("conektasync: NewHandler: key %d has %d bits; at least %d are required", i, k.N.BitLen(), conekta.MinKeyBits)
+		}
+	}
+	return nil
+}
+
+// conektaSync is the handler NewHandler returns.
 type conektaSync struct {
-	*settings
-	r          ConektaResponder
+	*config
+	r          Responder
 	keys       []*rsa.PublicKey
 	user, pass []byte // SHA-256 of the Basic credentials, or nil
 	jsonType   []string
@@ -196,13 +184,13 @@ func (h *conektaSync) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ev, err := h.accept(body, r)
 	if err != nil {
-		h.refuseUnaccepted(r, w, err)
+		h.refuse(r, w, inbound.Unaccepted(err, webhook.ErrMalformedPayload))
 		return
 	}
 	if !ev.Type.IsInboundPayment() {
 		// Acknowledging it would lose the event: refuse, so Conekta keeps it
 		// and its webhook log shows the misconfiguration.
-		h.logEvent(r.Context(), slog.LevelError, ev, "webhook: the Conekta approval URL got an event that is not an inbound_payment request; register NewConektaHandler's URL for events")
+		h.logEvent(r.Context(), slog.LevelError, ev, "conektasync: the Conekta approval URL got an event that is not an inbound_payment request; register NewConektaHandler's URL for events")
 		http.Error(w, "this URL answers inbound_payment requests only; send events to the webhook URL", http.StatusBadRequest)
 		return
 	}
@@ -225,15 +213,15 @@ func (h *conektaSync) accept(body []byte, r *http.Request) (*conekta.Event, erro
 		u, p, ok := r.BasicAuth()
 		gu, gp := sha256.Sum256([]byte(u)), sha256.Sum256([]byte(p))
 		if !ok || subtle.ConstantTimeCompare(gu[:], h.user)&subtle.ConstantTimeCompare(gp[:], h.pass) != 1 {
-			return nil, fmt.Errorf("%w: Basic credentials missing or wrong", ErrUnauthorized)
+			return nil, fmt.Errorf("%w: Basic credentials missing or wrong", webhook.ErrUnauthorized)
 		}
 	}
 	if len(h.keys) > 0 {
-		return verifyConekta(body, r.Header.Get(ConektaDigestHeader), h.keys)
+		return webhook.VerifyConekta(body, r.Header.Get(webhook.ConektaDigestHeader), h.keys)
 	}
 	ev, err := conekta.ParseEvent(body)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedPayload, err)
+		return nil, fmt.Errorf("%w: %v", webhook.ErrMalformedPayload, err)
 	}
 	return ev, nil
 }
@@ -241,14 +229,14 @@ func (h *conektaSync) accept(body []byte, r *http.Request) (*conekta.Event, erro
 // answer replies to an inbound_payment request: as remembered, as a
 // concurrent repeat was answered, or as user code answers.
 func (h *conektaSync) answer(w http.ResponseWriter, reqCtx context.Context, start time.Time, ev *conekta.Event) {
-	ctx, cancel := context.WithDeadline(context.WithoutCancel(reqCtx), start.Add(h.conekta.budget))
+	ctx, cancel := context.WithDeadline(context.WithoutCancel(reqCtx), start.Add(h.budget))
 	defer cancel()
 	h.mu.Lock()
 	if el, ok := h.answers[ev.ID]; ok {
 		h.order.MoveToBack(el)
 		res := *el.Value.(*answered)
 		h.mu.Unlock()
-		h.logEvent(ctx, slog.LevelDebug, ev, "webhook: repeated Conekta request answered as before")
+		h.logEvent(ctx, slog.LevelDebug, ev, "conektasync: repeated Conekta request answered as before")
 		h.write(w, res)
 		return
 	}
@@ -283,7 +271,7 @@ func (h *conektaSync) answer(w http.ResponseWriter, reqCtx context.Context, star
 		h.mu.Lock()
 		h.order.PushBack(&res)
 		h.answers[ev.ID] = h.order.Back()
-		for h.order.Len() > h.conekta.remember {
+		for h.order.Len() > h.remember {
 			delete(h.answers, h.order.Remove(h.order.Front()).(*answered).id)
 		}
 		h.mu.Unlock()
@@ -303,7 +291,7 @@ type outcome struct {
 func (h *conektaSync) ask(w http.ResponseWriter, ctx context.Context, start time.Time, ev *conekta.Event) (res answered, keep bool) {
 	p, err := ev.InboundPayment()
 	if err != nil {
-		h.logEvent(ctx, slog.LevelError, ev, "webhook: Conekta inbound payment unreadable; declining", slog.String("error", err.Error()))
+		h.logEvent(ctx, slog.LevelError, ev, "conektasync: Conekta inbound payment unreadable; declining", slog.String("error", err.Error()))
 		res = h.forced(ev)
 		h.write(w, res)
 		return res, false
@@ -322,10 +310,10 @@ func (h *conektaSync) ask(w http.ResponseWriter, ctx context.Context, start time
 		w.Header().Set("Connection", "close")
 		h.write(w, h.forced(ev))
 		if err := http.NewResponseController(w).Flush(); err != nil {
-			h.logEvent(ctx, slog.LevelError, ev, "webhook: cannot flush the Conekta decline early; give the handler a flushable ResponseWriter", slog.String("error", err.Error()))
+			h.logEvent(ctx, slog.LevelError, ev, "conektasync: cannot flush the Conekta decline early; give the handler a flushable ResponseWriter", slog.String("error", err.Error()))
 		}
-		h.logEvent(ctx, slog.LevelError, ev, "webhook: Conekta responder ran out of its budget; declining",
-			slog.Duration("budget", h.conekta.budget), slog.String("failure_code", string(h.conekta.failureCode)))
+		h.logEvent(ctx, slog.LevelError, ev, "conektasync: Conekta responder ran out of its budget; declining",
+			slog.Duration("budget", h.budget), slog.String("failure_code", string(h.failureCode)))
 	})
 	var o outcome
 	o.err = callSafely(ctx, func(ctx context.Context) error {
@@ -360,14 +348,14 @@ func (h *conektaSync) ask(w http.ResponseWriter, ctx context.Context, start time
 // reply turns user code's outcome into the reply to send.
 func (h *conektaSync) reply(ctx context.Context, ev *conekta.Event, o outcome) (answered, bool) {
 	if o.err != nil {
-		h.logEvent(ctx, slog.LevelError, ev, "webhook: Conekta responder failed; answering the failure", slog.String("error", o.err.Error()))
+		h.logEvent(ctx, slog.LevelError, ev, "conektasync: Conekta responder failed; answering the failure", slog.String("error", o.err.Error()))
 		return h.forced(ev), false
 	}
 	if ev.Type == conekta.EventInboundPaymentReverse {
 		return h.ok, true
 	}
 	if err := o.a.Check(ev.Type); err != nil {
-		h.logEvent(ctx, slog.LevelError, ev, "webhook: Conekta responder gave an invalid answer; declining", slog.String("error", err.Error()))
+		h.logEvent(ctx, slog.LevelError, ev, "conektasync: Conekta responder gave an invalid answer; declining", slog.String("error", err.Error()))
 		return h.forced(ev), false
 	}
 	body, _ := o.a.MarshalJSON()
@@ -386,14 +374,14 @@ func (h *conektaSync) forced(ev *conekta.Event) answered {
 
 // reportLate reports user code that returned after the decline was sent.
 func (h *conektaSync) reportLate(start time.Time, ev *conekta.Event, o outcome) {
-	late := ConektaLateAnswer{Event: ev, Answer: o.a, Err: o.err, Elapsed: time.Since(start)}
-	h.logEvent(context.Background(), slog.LevelWarn, ev, "webhook: Conekta responder answered after the decline was sent",
+	late := LateAnswer{Event: ev, Answer: o.a, Err: o.err, Elapsed: time.Since(start)}
+	h.logEvent(context.Background(), slog.LevelWarn, ev, "conektasync: Conekta responder answered after the decline was sent",
 		slog.Duration("elapsed", late.Elapsed))
-	if h.conekta.late != nil {
+	if h.late != nil {
 		// The callback is user code too: its panic must not take the
 		// handler's bookkeeping with it.
-		if err := callSafely(context.Background(), func(context.Context) error { h.conekta.late(late); return nil }); err != nil {
-			h.logEvent(context.Background(), slog.LevelError, ev, "webhook: the WithConektaLateAnswer callback failed", slog.String("error", err.Error()))
+		if err := callSafely(context.Background(), func(context.Context) error { h.late(late); return nil }); err != nil {
+			h.logEvent(context.Background(), slog.LevelError, ev, "conektasync: the WithLateAnswer callback failed", slog.String("error", err.Error()))
 		}
 	}
 }
@@ -401,9 +389,39 @@ func (h *conektaSync) reportLate(start time.Time, ev *conekta.Event, o outcome) 
 // logEvent logs about one request; attributes are built only when the
 // level is enabled, since answering fast is the point of this handler.
 func (h *conektaSync) logEvent(ctx context.Context, level slog.Level, ev *conekta.Event, msg string, attrs ...slog.Attr) {
-	if !h.log.Enabled(ctx, level) {
+	log := h.logger()
+	if !log.Enabled(ctx, level) {
 		return
 	}
-	h.log.LogAttrs(ctx, level, msg, append([]slog.Attr{slog.String("provider", provConekta), slog.String("event", ev.ID),
+	log.LogAttrs(ctx, level, msg, append([]slog.Attr{slog.String("provider", "conekta"), slog.String("event", ev.ID),
 		slog.String("type", string(ev.Type))}, attrs...)...)
+}
+
+// readPost reads the body of a POST within the body limit. Otherwise it
+// answers 405, 413 or 400 itself, logs the refusal, and ok is false.
+func (h *conektaSync) readPost(w http.ResponseWriter, r *http.Request) (body []byte, ok bool) {
+	body, no := inbound.ReadPost(w, r, h.maxBody)
+	if no != nil {
+		h.refuse(r, w, no)
+		return nil, false
+	}
+	return body, true
+}
+
+// refuse answers a refusal and logs why at warn. Verification errors name
+// what failed, never a secret, a signature or the body.
+func (h *conektaSync) refuse(r *http.Request, w http.ResponseWriter, no *inbound.Refusal) {
+	h.logger().LogAttrs(r.Context(), slog.LevelWarn, "conektasync: request refused", slog.String("provider", "conekta"),
+		slog.Int("status", no.Status), slog.String("reason", no.Err.Error()))
+	http.Error(w, no.Reason, no.Status)
+}
+
+// callSafely runs fn, turning a panic into a *webhook.PanicError.
+func callSafely(ctx context.Context, fn func(context.Context) error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &webhook.PanicError{Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return fn(ctx)
 }

@@ -1,4 +1,4 @@
-package webhook_test
+package conektasync_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/pagos-go/pagos/conekta"
 	"github.com/pagos-go/pagos/internal/testutil"
 	"github.com/pagos-go/pagos/webhook"
+	"github.com/pagos-go/pagos/webhook/conektasync"
 )
 
 // lookupResponder approves every lookup for the same range as the baseline.
@@ -61,8 +62,8 @@ func benchLookups(b *testing.B, h http.Handler) {
 // ids alternate with a memory of one, so every request takes the full path
 // rather than a remembered answer.
 func BenchmarkConektaSyncLookup(b *testing.B) {
-	h, err := webhook.NewConektaSyncHandler(webhook.ConektaSyncAuth{Keys: []*rsa.PublicKey{&testutil.RSAKey().PublicKey}}, lookupResponder{},
-		webhook.WithConektaRemember(1))
+	h, err := conektasync.NewHandler(conektasync.Auth{Keys: []*rsa.PublicKey{&testutil.RSAKey().PublicKey}}, lookupResponder{},
+		conektasync.WithRemember(1))
 	if err != nil {
 		b.Fatal(err)
 	}

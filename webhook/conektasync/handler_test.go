@@ -1,4 +1,4 @@
-package webhook
+package conektasync
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/pagos-go/pagos/conekta"
 	"github.com/pagos-go/pagos/internal/testutil"
+	"github.com/pagos-go/pagos/webhook"
 )
 
 func inboundBody(id, typ string, amount int64) []byte {
@@ -27,7 +28,7 @@ func inboundBody(id, typ string, amount int64) []byte {
 		`"webhook_logs":[],"id":%q,"object":"event","type":%q,"created_at":1531154306}`, amount, id, typ)
 }
 
-// responder is a ConektaResponder driven by functions.
+// responder is a Responder driven by functions.
 type responder struct {
 	calls   atomic.Int32
 	lookup  func(ctx context.Context, p *conekta.InboundPayment) (conekta.InboundAnswer, error)
@@ -69,11 +70,25 @@ func approving() *responder {
 	}
 }
 
-var digestAuth = func() ConektaSyncAuth { return ConektaSyncAuth{Keys: []*rsa.PublicKey{&testutil.RSAKey().PublicKey}} }
+var digestAuth = func() Auth { return Auth{Keys: []*rsa.PublicKey{&testutil.RSAKey().PublicKey}} }
 
-func newSync(t *testing.T, auth ConektaSyncAuth, r ConektaResponder, opts ...Option) http.Handler {
+func conektaBody(id, typ string) []byte {
+	return []byte(`{"id":"` + id + `","object":"event","type":"` + typ + `","livemode":false,"created_at":1531154546,"webhook_status":"pending","webhook_logs":[],` +
+		`"data":{"object":{"id":"ord_1","object":"order","amount":20015,"currency":"MXN","payment_status":"paid"},"previous_attributes":{}}}`)
+}
+
+func signConekta(t testing.TB, body []byte) string {
 	t.Helper()
-	h, err := NewConektaSyncHandler(auth, r, opts...)
+	d, err := webhook.SignConekta(body, testutil.RSAKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func newSync(t *testing.T, auth Auth, r Responder, opts ...Option) http.Handler {
+	t.Helper()
+	h, err := NewHandler(auth, r, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +128,7 @@ func waitSeen(t *testing.T, ch <-chan string, step string, n int) {
 // any goroutine may call it.
 func askSigned(h http.Handler, body []byte, digest string) (int, string) {
 	r := httptest.NewRequest(http.MethodPost, "/conekta/approval", strings.NewReader(string(body)))
-	r.Header.Set(ConektaDigestHeader, digest)
+	r.Header.Set(webhook.ConektaDigestHeader, digest)
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	return w.Code, w.Body.String()
@@ -123,7 +138,7 @@ func askSigned(h http.Handler, body []byte, digest string) (int, string) {
 func ask(t *testing.T, h http.Handler, body []byte, mod ...func(*http.Request)) (int, string) {
 	t.Helper()
 	r := httptest.NewRequest(http.MethodPost, "/conekta/approval", strings.NewReader(string(body)))
-	r.Header.Set(ConektaDigestHeader, signConekta(t, body))
+	r.Header.Set(webhook.ConektaDigestHeader, signConekta(t, body))
 	for _, m := range mod {
 		m(r)
 	}
@@ -135,7 +150,7 @@ func ask(t *testing.T, h http.Handler, body []byte, mod ...func(*http.Request)) 
 	return w.Code, w.Body.String()
 }
 
-func TestConektaSyncAnswersAsTheGuide(t *testing.T) {
+func TestAnswersAsTheGuide(t *testing.T) {
 	t.Parallel()
 	r := approving()
 	h := newSync(t, digestAuth(), r)
@@ -163,7 +178,7 @@ func TestConektaSyncAnswersAsTheGuide(t *testing.T) {
 	}
 }
 
-func TestConektaSyncDeclinesWhenUserCodeFails(t *testing.T) {
+func TestDeclinesWhenUserCodeFails(t *testing.T) {
 	t.Parallel()
 	var mode atomic.Value
 	r := &responder{lookup: func(ctx context.Context, _ *conekta.InboundPayment) (conekta.InboundAnswer, error) {
@@ -178,7 +193,7 @@ func TestConektaSyncDeclinesWhenUserCodeFails(t *testing.T) {
 		return conekta.ApproveLookup(100, 200), nil
 	}, reverse: func(context.Context, *conekta.InboundPayment) error { return errors.New("cannot undo") }}
 	var logs testutil.LogBuffer
-	h := newSync(t, digestAuth(), r, WithConektaFailureCode(conekta.FailureOutsideHours), WithLogger(logs.Logger()))
+	h := newSync(t, digestAuth(), r, WithFailureCode(conekta.FailureOutsideHours), WithLogger(logs.Logger()))
 	for i, m := range []string{"error", "panic", "invalid"} {
 		mode.Store(m)
 		status, body := ask(t, h, inboundBody(fmt.Sprint("e", i), "inbound_payment.lookup", 0))
@@ -202,7 +217,7 @@ func TestConektaSyncDeclinesWhenUserCodeFails(t *testing.T) {
 // A responder that never returns gets the decline within the budget, as a
 // complete response over a real connection, and the answer it gives later
 // is reported, not sent.
-func TestConektaSyncResponderThatNeverReturns(t *testing.T) {
+func TestResponderThatNeverReturns(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
 	var ctxEnded atomic.Bool
@@ -212,8 +227,8 @@ func TestConektaSyncResponderThatNeverReturns(t *testing.T) {
 		<-release // and keep going long after the budget
 		return conekta.ApprovePayment(), nil
 	}}
-	late := make(chan ConektaLateAnswer, 2)
-	h := newSync(t, digestAuth(), r, WithConektaBudget(50*time.Millisecond), WithConektaLateAnswer(func(l ConektaLateAnswer) { late <- l }))
+	late := make(chan LateAnswer, 2)
+	h := newSync(t, digestAuth(), r, WithBudget(50*time.Millisecond), WithLateAnswer(func(l LateAnswer) { late <- l }))
 	seen := watch(h)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -221,7 +236,7 @@ func TestConektaSyncResponderThatNeverReturns(t *testing.T) {
 	post := func() (int, string) {
 		body := inboundBody("e1", "inbound_payment.payment_attempt", 1000)
 		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL, strings.NewReader(string(body)))
-		req.Header.Set(ConektaDigestHeader, signConekta(t, body))
+		req.Header.Set(webhook.ConektaDigestHeader, signConekta(t, body))
 		resp, err := srv.Client().Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -263,14 +278,14 @@ func TestConektaSyncResponderThatNeverReturns(t *testing.T) {
 	}
 }
 
-func TestConektaSyncRemembersAnswers(t *testing.T) {
+func TestRemembersAnswers(t *testing.T) {
 	t.Parallel()
 	var n atomic.Int64
 	r := &responder{lookup: func(context.Context, *conekta.InboundPayment) (conekta.InboundAnswer, error) {
 		v := n.Add(1)
 		return conekta.ApproveLookup(v, 100), nil // a different answer each call
 	}}
-	h := newSync(t, digestAuth(), r, WithConektaRemember(2))
+	h := newSync(t, digestAuth(), r, WithRemember(2))
 	first := func(id string) string { _, b := ask(t, h, inboundBody(id, "inbound_payment.lookup", 0)); return b }
 	a1 := first("a")
 	if again := first("a"); again != a1 || r.calls.Load() != 1 {
@@ -283,7 +298,7 @@ func TestConektaSyncRemembersAnswers(t *testing.T) {
 	}
 }
 
-func TestConektaSyncConcurrentRepeatWaitsForTheFirst(t *testing.T) {
+func TestConcurrentRepeatWaitsForTheFirst(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
 	r := &responder{lookup: func(context.Context, *conekta.InboundPayment) (conekta.InboundAnswer, error) {
@@ -313,17 +328,17 @@ func TestConektaSyncConcurrentRepeatWaitsForTheFirst(t *testing.T) {
 	}
 }
 
-func TestConektaSyncAuthentication(t *testing.T) {
+func TestAuthentication(t *testing.T) {
 	t.Parallel()
 	body := inboundBody("e1", "inbound_payment.lookup", 0)
-	basic := ConektaSyncAuth{Username: "conekta", Password: "s3cret-approval"}
+	basic := Auth{Username: "conekta", Password: "s3cret-approval"}
 	both := digestAuth()
 	both.Username, both.Password = basic.Username, basic.Password
 	withBasic := func(u, p string) func(*http.Request) { return func(r *http.Request) { r.SetBasicAuth(u, p) } }
-	noDigest := func(r *http.Request) { r.Header.Del(ConektaDigestHeader) }
+	noDigest := func(r *http.Request) { r.Header.Del(webhook.ConektaDigestHeader) }
 	cases := []struct {
 		name string
-		auth ConektaSyncAuth
+		auth Auth
 		mod  []func(*http.Request)
 		want int
 	}{
@@ -345,7 +360,7 @@ func TestConektaSyncAuthentication(t *testing.T) {
 	}
 }
 
-func TestConektaSyncRefusals(t *testing.T) {
+func TestRefusals(t *testing.T) {
 	t.Parallel()
 	r := approving()
 	h := newSync(t, digestAuth(), r, WithMaxBodyBytes(256))
@@ -371,38 +386,34 @@ func TestConektaSyncRefusals(t *testing.T) {
 	}
 }
 
-func TestConektaSyncOptions(t *testing.T) {
+func TestOptions(t *testing.T) {
 	t.Parallel()
 	r := approving()
 	auth := digestAuth()
 	bad := []struct {
-		auth ConektaSyncAuth
-		r    ConektaResponder
+		auth Auth
+		r    Responder
 		opts []Option
 	}{
-		{ConektaSyncAuth{}, r, nil},
-		{ConektaSyncAuth{Username: "u"}, r, nil},
-		{ConektaSyncAuth{Password: "p"}, r, nil},
-		{ConektaSyncAuth{Keys: []*rsa.PublicKey{nil}}, r, nil},
+		{Auth{}, r, nil},
+		{Auth{Username: "u"}, r, nil},
+		{Auth{Password: "p"}, r, nil},
+		{Auth{Keys: []*rsa.PublicKey{nil}}, r, nil},
 		{auth, nil, nil},
-		{auth, r, []Option{WithConektaBudget(2 * time.Second)}},
-		{auth, r, []Option{WithConektaBudget(0)}},
-		{auth, r, []Option{WithConektaFailureCode("x")}},
-		{auth, r, []Option{WithConektaRemember(0)}},
-		{auth, r, []Option{WithConektaLateAnswer(nil)}},
-		{auth, r, []Option{WithTimeout(time.Second)}},
-		{auth, r, []Option{WithStore(NewMemoryStore(MemoryStoreConfig{}))}},
-		{auth, r, []Option{WithLease(time.Minute)}},
-		{auth, r, []Option{WithBusyWait(time.Second)}},
-		{auth, r, []Option{WithNamespace("x")}},
-		{auth, r, []Option{WithTolerance(time.Minute)}},
+		{auth, r, []Option{WithBudget(2 * time.Second)}},
+		{auth, r, []Option{WithBudget(0)}},
+		{auth, r, []Option{WithFailureCode("x")}},
+		{auth, r, []Option{WithRemember(0)}},
+		{auth, r, []Option{WithLateAnswer(nil)}},
+		{auth, r, []Option{WithMaxBodyBytes(0)}},
+		{auth, r, []Option{WithLogger(nil)}},
 	}
 	for i, tc := range bad {
-		if _, err := NewConektaSyncHandler(tc.auth, tc.r, tc.opts...); err == nil {
+		if _, err := NewHandler(tc.auth, tc.r, tc.opts...); err == nil {
 			t.Errorf("case %d constructed", i)
 		}
 	}
-	if _, err := NewConektaSyncHandler(auth, r, WithConektaBudget(1900*time.Millisecond), WithConektaRemember(1), WithMaxBodyBytes(1<<16), WithLogger(slog.New(slog.DiscardHandler))); err != nil {
+	if _, err := NewHandler(auth, r, WithBudget(1900*time.Millisecond), WithRemember(1), WithMaxBodyBytes(1<<16), WithLogger(slog.New(slog.DiscardHandler))); err != nil {
 		t.Errorf("valid options refused: %v", err)
 	}
 }
@@ -410,7 +421,7 @@ func TestConektaSyncOptions(t *testing.T) {
 // A panicking late-answer callback must not leave the event id stuck: a
 // repeat asks user code again rather than waiting on a flight that never
 // ends.
-func TestConektaSyncLateCallbackPanicDoesNotPoisonTheEvent(t *testing.T) {
+func TestLateCallbackPanicDoesNotPoisonTheEvent(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
 	r := approving()
@@ -422,16 +433,16 @@ func TestConektaSyncLateCallbackPanicDoesNotPoisonTheEvent(t *testing.T) {
 		return lookup(ctx, p)
 	}
 	lateSeen := make(chan struct{})
-	h := newSync(t, digestAuth(), r, WithConektaBudget(50*time.Millisecond),
-		WithConektaLateAnswer(func(ConektaLateAnswer) { close(lateSeen); panic("callback bug") }))
+	h := newSync(t, digestAuth(), r, WithBudget(50*time.Millisecond),
+		WithLateAnswer(func(LateAnswer) { close(lateSeen); panic("callback bug") }))
 	seen := watch(h)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	body := inboundBody("e1", "inbound_payment.lookup", 0)
 	post := func() (int, string) {
-		sig, _ := SignConekta(body, testutil.RSAKey())
+		sig, _ := webhook.SignConekta(body, testutil.RSAKey())
 		req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
-		req.Header.Set(ConektaDigestHeader, sig)
+		req.Header.Set(webhook.ConektaDigestHeader, sig)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -449,5 +460,40 @@ func TestConektaSyncLateCallbackPanicDoesNotPoisonTheEvent(t *testing.T) {
 	waitSeen(t, seen, "landed e1", 1) // the first request's flight is over
 	if status, got := post(); status != 200 || !strings.Contains(got, `"payable":true`) {
 		t.Fatalf("the event stayed stuck after the callback panicked: %d %s", status, got)
+	}
+}
+
+// Without WithLogger the handler logs through slog.Default(), as it is when
+// it logs: a wrong credential or a failing responder must leave a trace,
+// without the credential. Not parallel: it replaces slog's default logger.
+func TestLogsThroughSlogDefault(t *testing.T) {
+	var logs testutil.LogBuffer
+	prev := slog.Default()
+	t.Cleanup(func() { slog.SetDefault(prev) })
+	r := approving()
+	r.lookup = func(context.Context, *conekta.InboundPayment) (conekta.InboundAnswer, error) {
+		return conekta.InboundAnswer{}, errors.New("book unavailable")
+	}
+	h := newSync(t, Auth{Username: "conekta", Password: "s3cret-approval"}, r)
+	slog.SetDefault(logs.Logger()) // after construction: the handler must follow it
+
+	body := inboundBody("e1", "inbound_payment.lookup", 0)
+	if status, _ := ask(t, h, body, func(r *http.Request) { r.SetBasicAuth("conekta", "guessed-password") }); status != http.StatusUnauthorized {
+		t.Fatalf("wrong password: %d", status)
+	}
+	if status, got := ask(t, h, body, func(r *http.Request) { r.SetBasicAuth("conekta", "s3cret-approval") }); status != 200 || !strings.Contains(got, `"payable":false`) {
+		t.Fatalf("failing responder: %d %s", status, got)
+	}
+	out := logs.String()
+	for _, secret := range []string{"s3cret-approval", "guessed-password", string(body)} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log carries %q:\n%s", secret, out)
+		}
+	}
+	if !strings.Contains(out, `"level":"WARN","msg":"conektasync: request refused","provider":"conekta","status":401`) {
+		t.Errorf("no warning for the 401 in:\n%s", out)
+	}
+	if !strings.Contains(out, `"level":"ERROR"`) || !strings.Contains(out, "book unavailable") {
+		t.Errorf("no error for the responder's failure in:\n%s", out)
 	}
 }
