@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pagos-go/pagos"
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -119,7 +121,7 @@ func WithLanguage(lang string) Option {
 }
 
 // RequestOption is a per-call setting, passed last to any service method.
-type RequestOption = httpcore.RequestOption
+type RequestOption = pagos.RequestOption
 
 // WithHeader sets an extra header on one call, such as X-Child-Company-Id
 // for a holding company. It refuses credential headers (Authorization), the
@@ -143,7 +145,7 @@ const headerIdempotency = "Idempotency-Key"
 // bytes, or does not start with "key_" (public keys and other providers'
 // keys do not) is refused; the error never repeats the key.
 func NewClient(privateKey string, opts ...Option) (*Client, error) {
-	if err := httpcore.CheckCredential("private key", privateKey); err != nil {
+	if err := check.Credential("private key", privateKey); err != nil {
 		return nil, errors.New("conekta: NewClient: " + err.Error() + "; pass the \"key_…\" private key from Conekta's panel")
 	}
 	if !strings.HasPrefix(privateKey, "key_") || len(privateKey) == len("key_") {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -57,7 +58,7 @@ func webhookPath(id string) string { return "/webhooks/" + url.PathEscape(id) }
 // webhook.NewConektaHandler and the public keys of WebhookKeys.
 func (s *WebhooksService) Create(ctx context.Context, p *WebhookParams, opts ...RequestOption) (*Webhook, error) {
 	if p == nil || p.URL == "" {
-		return nil, httpcore.Invalid(provider, "WebhookParams.URL", "is required: the https URL your webhook handler listens on")
+		return nil, check.Invalid(provider, "WebhookParams.URL", "is required: the https URL your webhook handler listens on")
 	}
 	if err := checkURL("WebhookParams.URL", p.URL); err != nil {
 		return nil, err
@@ -67,7 +68,7 @@ func (s *WebhooksService) Create(ctx context.Context, p *WebhookParams, opts ...
 
 // Get fetches a webhook (GET /webhooks/{id}).
 func (s *WebhooksService) Get(ctx context.Context, id string, opts ...RequestOption) (*Webhook, error) {
-	if err := httpcore.CheckID(provider, "webhook", id); err != nil {
+	if err := check.ID(provider, "webhook", id); err != nil {
 		return nil, err
 	}
 	return call[Webhook](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: webhookPath(id)}, opts)
@@ -91,11 +92,11 @@ func (s *WebhooksService) All(ctx context.Context, p *ListParams, opts ...Reques
 
 // Update changes a webhook (PUT /webhooks/{id}).
 func (s *WebhooksService) Update(ctx context.Context, id string, p *WebhookUpdateParams, opts ...RequestOption) (*Webhook, error) {
-	if err := httpcore.CheckID(provider, "webhook", id); err != nil {
+	if err := check.ID(provider, "webhook", id); err != nil {
 		return nil, err
 	}
 	if p == nil || sendsNothing(p) {
-		return nil, httpcore.Invalid(provider, "WebhookUpdateParams", "sets no field; there is nothing to update")
+		return nil, check.Invalid(provider, "WebhookUpdateParams", "sets no field; there is nothing to update")
 	}
 	if p.URL != "" {
 		if err := checkURL("WebhookUpdateParams.URL", p.URL); err != nil {
@@ -107,7 +108,7 @@ func (s *WebhooksService) Update(ctx context.Context, id string, p *WebhookUpdat
 
 // Delete removes a webhook (DELETE /webhooks/{id}).
 func (s *WebhooksService) Delete(ctx context.Context, id string, opts ...RequestOption) (*Webhook, error) {
-	if err := httpcore.CheckID(provider, "webhook", id); err != nil {
+	if err := check.ID(provider, "webhook", id); err != nil {
 		return nil, err
 	}
 	return call[Webhook](ctx, s.client, &httpcore.Request{Method: http.MethodDelete, Path: webhookPath(id)}, opts)
@@ -116,7 +117,7 @@ func (s *WebhooksService) Delete(ctx context.Context, id string, opts ...Request
 // Test asks Conekta to send a test event to the webhook (POST
 // /webhooks/{id}/test).
 func (s *WebhooksService) Test(ctx context.Context, id string, opts ...RequestOption) (*Webhook, error) {
-	if err := httpcore.CheckID(provider, "webhook", id); err != nil {
+	if err := check.ID(provider, "webhook", id); err != nil {
 		return nil, err
 	}
 	return call[Webhook](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: webhookPath(id) + "/test"}, opts)
@@ -230,7 +231,7 @@ func (s *WebhookKeysService) Create(ctx context.Context, active bool, opts ...Re
 
 // Get fetches a key (GET /webhook_keys/{id}).
 func (s *WebhookKeysService) Get(ctx context.Context, id string, opts ...RequestOption) (*WebhookKey, error) {
-	if err := httpcore.CheckID(provider, "webhook key", id); err != nil {
+	if err := check.ID(provider, "webhook key", id); err != nil {
 		return nil, err
 	}
 	return call[WebhookKey](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: webhookKeyPath(id)}, opts)
@@ -254,7 +255,7 @@ func (s *WebhookKeysService) All(ctx context.Context, p *ListParams, opts ...Req
 
 // Update activates or deactivates a key (PUT /webhook_keys/{id}).
 func (s *WebhookKeysService) Update(ctx context.Context, id string, active bool, opts ...RequestOption) (*WebhookKey, error) {
-	if err := httpcore.CheckID(provider, "webhook key", id); err != nil {
+	if err := check.ID(provider, "webhook key", id); err != nil {
 		return nil, err
 	}
 	body := map[string]bool{"active": active}
@@ -263,7 +264,7 @@ func (s *WebhookKeysService) Update(ctx context.Context, id string, active bool,
 
 // Delete removes a key (DELETE /webhook_keys/{id}).
 func (s *WebhookKeysService) Delete(ctx context.Context, id string, opts ...RequestOption) (*WebhookKey, error) {
-	if err := httpcore.CheckID(provider, "webhook key", id); err != nil {
+	if err := check.ID(provider, "webhook key", id); err != nil {
 		return nil, err
 	}
 	return call[WebhookKey](ctx, s.client, &httpcore.Request{Method: http.MethodDelete, Path: webhookKeyPath(id)}, opts)
@@ -321,13 +322,13 @@ type tokenCardWire TokenCard
 func (s *TokensService) Create(ctx context.Context, card *TokenCard, opts ...RequestOption) (*Token, error) {
 	switch {
 	case card == nil || card.Number == "":
-		return nil, httpcore.Invalid(provider, "TokenCard.Number", "is required")
+		return nil, check.Invalid(provider, "TokenCard.Number", "is required")
 	case card.Name == "":
-		return nil, httpcore.Invalid(provider, "TokenCard.Name", "is required: the holder's name")
+		return nil, check.Invalid(provider, "TokenCard.Name", "is required: the holder's name")
 	case !isTwoDigits(card.ExpMonth) || !isTwoDigits(card.ExpYear):
-		return nil, httpcore.Invalid(provider, "TokenCard", "ExpMonth and ExpYear must have two digits each, such as \"12\" and \"30\"")
+		return nil, check.Invalid(provider, "TokenCard", "ExpMonth and ExpYear must have two digits each, such as \"12\" and \"30\"")
 	case len(card.CVC) < 3 || len(card.CVC) > 4:
-		return nil, httpcore.Invalid(provider, "TokenCard.CVC", "must have 3 or 4 digits")
+		return nil, check.Invalid(provider, "TokenCard.CVC", "must have 3 or 4 digits")
 	}
 	return call[Token](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: "/tokens", Body: map[string]*tokenCardWire{"card": (*tokenCardWire)(card)}}, opts)
 }
@@ -357,13 +358,13 @@ type PaymentTestResult struct {
 func (s *PaymentTestsService) Create(ctx context.Context, p *PaymentTestParams, opts ...RequestOption) (*PaymentTestResult, error) {
 	switch {
 	case p == nil || !p.EventType.IsInboundPayment():
-		return nil, httpcore.Invalid(provider, "PaymentTestParams.EventType", "must be an inbound_payment.* type, such as conekta.EventInboundPaymentLookup")
+		return nil, check.Invalid(provider, "PaymentTestParams.EventType", "must be an inbound_payment.* type, such as conekta.EventInboundPaymentLookup")
 	case p.Reference == "":
-		return nil, httpcore.Invalid(provider, "PaymentTestParams.Reference", "is required: the recurring cash reference to pay")
+		return nil, check.Invalid(provider, "PaymentTestParams.Reference", "is required: the recurring cash reference to pay")
 	case p.EventType == EventInboundPaymentAttempt && p.Amount <= 0:
-		return nil, httpcore.Invalid(provider, "PaymentTestParams.Amount", "is required for a payment attempt: the centavos handed over")
+		return nil, check.Invalid(provider, "PaymentTestParams.Amount", "is required for a payment attempt: the centavos handed over")
 	case p.Amount < 0:
-		return nil, httpcore.Invalid(provider, "PaymentTestParams.Amount", "is %d; it must not be negative", p.Amount)
+		return nil, check.Invalid(provider, "PaymentTestParams.Amount", "is %d; it must not be negative", p.Amount)
 	case p.Amount > MaxAmount:
 		return nil, tooLarge("PaymentTestParams.Amount", p.Amount)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/pagos-go/pagos/internal/jsonx"
 	"strings"
 )
 
@@ -74,10 +73,10 @@ type Hook struct {
 // refs are the fields a hook body and its JWT claims share.
 type refs struct {
 	// Fygaro documents strings; a number is kept as its text.
-	CustomReference      jsonx.Text `json:"customReference"`
-	Reference            jsonx.Text `json:"reference"`
-	TransactionReference jsonx.Text `json:"transactionReference"` // the oldest hooks' name
-	CreatedAt            Time       `json:"createdAt"`
+	CustomReference      Text `json:"customReference"`
+	Reference            Text `json:"reference"`
+	TransactionReference Text `json:"transactionReference"` // the oldest hooks' name
+	CreatedAt            Time `json:"createdAt"`
 }
 
 // reference returns the transaction reference under either name.

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/pagos-go/pagos"
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -73,7 +75,7 @@ func WithUserAgent(app string) Option {
 // overrides it for one call.
 func WithDefaultAccountKey(key string) Option {
 	return func(c *config) error {
-		if err := httpcore.CheckCredential("account key", key); err != nil {
+		if err := check.Credential("account key", key); err != nil {
 			return errors.New("WithDefaultAccountKey: " + err.Error())
 		}
 		c.accountKey = key
@@ -82,13 +84,13 @@ func WithDefaultAccountKey(key string) Option {
 }
 
 // RequestOption is a per-call setting, passed last to any service method.
-type RequestOption = httpcore.RequestOption
+type RequestOption = pagos.RequestOption
 
 // WithAccountKey sends key as x-account-key on one call, selecting the Cuenta
 // de Cobro the call applies to.
 func WithAccountKey(key string) RequestOption {
-	return func(o *httpcore.CallOptions) error {
-		if err := httpcore.CheckCredential("account key", key); err != nil {
+	return func(o *pagos.CallOptions) error {
+		if err := check.Credential("account key", key); err != nil {
 			return errors.New("WithAccountKey: " + err.Error())
 		}
 		o.SetHeader(headerAccountKey, key)
@@ -112,7 +114,7 @@ const (
 // bytes is refused (Toku documents no key format beyond that); the error
 // never repeats the key.
 func NewClient(apiKey string, opts ...Option) (*Client, error) {
-	if err := httpcore.CheckCredential("API key", apiKey); err != nil {
+	if err := check.Credential("API key", apiKey); err != nil {
 		return nil, errors.New("toku: NewClient: " + err.Error() + "; pass the key from Toku's web app")
 	}
 	cfg := config{Settings: httpcore.NewSettings(DefaultBaseURL)}

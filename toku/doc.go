@@ -10,7 +10,7 @@
 //	})
 //	inv, err := c.Invoices.Create(ctx, &toku.InvoiceParams{
 //		Customer: cus.ID, ProductID: "contract-42",
-//		DueDate: toku.Date{Year: 2026, Month: 12, Day: 1}, Amount: toku.NewAmount(19990),
+//		DueDate: toku.Date{Year: 2026, Month: 12, Day: 1}, Amount: toku.AmountFromWhole(19990),
 //	})
 //	for inv, err := range c.Invoices.All(ctx, &toku.InvoiceListParams{CustomerID: cus.ID}) { ... }
 //
@@ -33,7 +33,9 @@
 //
 // Amounts are Amount, an exact decimal in the currency's major unit (pesos),
 // never a float: Toku sends 1000, 100.0 and "10000.0000" for the same kind
-// of field, and all decode exactly. Build them with NewAmount or ParseAmount.
+// of field, and all decode exactly. Build them with AmountFromWhole (whole
+// pesos: AmountFromWhole(19990) is 19990 pesos), AmountFromCents (hundredths)
+// or ParseAmount; Add and Sub are exact.
 //
 // An invoice amount Toku cannot take is refused before sending, with a
 // *ParamError naming InvoiceParams.Amount: any decimals in CLP (Toku's

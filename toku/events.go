@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/pagos-go/pagos/internal/jsonx"
 	"strings"
+
+	"github.com/pagos-go/pagos/internal/jsonx"
 )
 
 // EventType names a Toku event. Unknown types are kept as they arrive.
@@ -264,10 +265,10 @@ type PaymentIntent struct {
 	CardDetail         string `json:"card_detail"` // last digits only
 	BuyOrder           string `json:"buy_order"`
 	ChildBuyOrder      string `json:"child_buy_order"`
-	AuthorizationCode  Code   `json:"authorization_code"`
+	AuthorizationCode  Text   `json:"authorization_code"`
 	PaymentTypeCode    string `json:"payment_type_code"`
-	TokuResponseCode   Code   `json:"toku_response_code"` // "SU0000" on success
-	ResponseCode       Code   `json:"response_code"`
+	TokuResponseCode   Text   `json:"toku_response_code"` // "SU0000" on success
+	ResponseCode       Text   `json:"response_code"`
 	InstallmentsNumber int    `json:"installments_number"`
 	MCOrderID          string `json:"mc_order_id"`
 	Status             string `json:"status"` // such as "AUTHORIZED"

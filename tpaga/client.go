@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/pagos-go/pagos"
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -81,7 +83,7 @@ func WithUserAgent(app string) Option {
 }
 
 // RequestOption is a per-call setting, passed last to any service method.
-type RequestOption = httpcore.RequestOption
+type RequestOption = pagos.RequestOption
 
 // WithHeader sets an extra header on one call. It refuses credential headers
 // (Authorization, x-api-key), the headers net/http owns (Host,
@@ -114,7 +116,7 @@ func newConfig(defaultURL string, opts []Option) (config, error) {
 // control characters or non-ASCII bytes (Tpaga documents no format beyond
 // that). The message never repeats the value.
 func checkCredential(where, what, v string) error {
-	if err := httpcore.CheckCredential(what, v); err != nil {
+	if err := check.Credential(what, v); err != nil {
 		return errors.New("tpaga: " + where + ": " + err.Error() + "; copy it exactly as Tpaga issued it")
 	}
 	return nil

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/pagos-go/pagos/internal/jsonx"
 	"net/http"
 	"slices"
 	"strconv"
@@ -101,9 +100,9 @@ func newFygaroVerifier(where string, s *settings, keys FygaroKeys) (*fygaroVerif
 // fygaro.Hook.Claims to decode on demand.
 type fygaroClaims struct {
 	jwt.RegisteredClaims
-	CustomReference      jsonx.Text  `json:"customReference"`
-	Reference            jsonx.Text  `json:"reference"`
-	TransactionReference jsonx.Text  `json:"transactionReference"`
+	CustomReference      fygaro.Text `json:"customReference"`
+	Reference            fygaro.Text `json:"reference"`
+	TransactionReference fygaro.Text `json:"transactionReference"`
 	CreatedAt            fygaro.Time `json:"createdAt"`
 }
 

@@ -23,7 +23,7 @@ func TestTokuConfirmationRefusesUnpaidInvoice(t *testing.T) {
 	srv := tokutest.NewServer(t)
 	c, _ := srv.Client()
 	cus, _ := c.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: "1-9"})
-	inv, err := c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cus.ID, ProductID: "p", DueDate: toku.Date{Year: 2026, Month: 1, Day: 1}, Amount: toku.NewAmount(100)})
+	inv, err := c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cus.ID, ProductID: "p", DueDate: toku.Date{Year: 2026, Month: 1, Day: 1}, Amount: toku.AmountFromWhole(100)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestTokuConfirmationPaths(t *testing.T) {
 	srv := tokutest.NewServer(t)
 	c, _ := srv.Client()
 	cus, _ := c.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: "1-9"})
-	inv, _ := c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cus.ID, ProductID: "p", DueDate: toku.Date{Year: 2026, Month: 1, Day: 1}, Amount: toku.NewAmount(100)})
+	inv, _ := c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cus.ID, ProductID: "p", DueDate: toku.Date{Year: 2026, Month: 1, Day: 1}, Amount: toku.AmountFromWhole(100)})
 	pay, err := srv.PayInvoice(ctx, inv.ID)
 	if err != nil {
 		t.Fatal(err)
