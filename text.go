@@ -37,4 +37,3 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 	}
 	return nil
 }
-
