@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/pagos-go/pagos"
 	"github.com/pagos-go/pagos/internal/check"
@@ -47,7 +48,8 @@ func WithBaseURL(rawURL string) Option {
 }
 
 // WithHTTPClient sends requests through hc (for proxies, custom transports or
-// timeouts). hc is copied, not modified; a zero Timeout becomes 30 s per attempt.
+// timeouts). hc is copied, not modified; a zero Timeout becomes 30 s per attempt
+// (see WithTimeout).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error { return c.SetHTTPClient(hc) }
 }
@@ -62,6 +64,14 @@ func WithLogger(l *slog.Logger) Option {
 // (default 3; 0 disables retries).
 func WithMaxRetries(n int) Option {
 	return func(c *config) error { return c.SetMaxRetries(n) }
+}
+
+// WithTimeout sets how long one attempt waits for Toku's response
+// (default 30 s; more than 0 and at most 10 minutes). Each retry gets the
+// full time again, and ctx still bounds the whole call. It replaces the
+// Timeout of a client given to WithHTTPClient.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error { return c.SetTimeout(d) }
 }
 
 // WithUserAgent appends your application's name and version to the

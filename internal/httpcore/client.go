@@ -75,7 +75,7 @@ func New(p Provider, s Settings) (*Client, error) {
 	if s.RetryWaitMin <= 0 || s.RetryWaitMax < s.RetryWaitMin {
 		return nil, fmt.Errorf("%s: retry waits must satisfy 0 < min <= max", p.Name)
 	}
-	hc := copyClient(s.HTTPClient)
+	hc := copyClient(s.HTTPClient, s.Timeout)
 	c := &Client{
 		p:         p,
 		base:      s.BaseURL.String() + p.PathPrefix,
@@ -136,21 +136,27 @@ func New(p Provider, s Settings) (*Client, error) {
 }
 
 // copyClient copies the caller's client (never changing it), refuses
-// redirects, and sets a default timeout.
-func copyClient(user *http.Client) *http.Client {
+// redirects, and sets the per-attempt timeout: timeout when it is set, else
+// the caller's own Timeout, else DefaultTimeout.
+func copyClient(user *http.Client, timeout time.Duration) *http.Client {
 	var hc http.Client
 	if user != nil {
 		hc = *user
-		if hc.Timeout == 0 {
+		if timeout > 0 {
+			hc.Timeout = timeout
+		} else if hc.Timeout == 0 {
 			hc.Timeout = DefaultTimeout
 		}
 	} else {
 		// Our own transport bounds each phase of an attempt: connecting
 		// (30 s), the TLS handshake (10 s) and waiting for the response
-		// (DefaultTimeout). That costs one timer per attempt, where an
+		// (the timeout). That costs one timer per attempt, where an
 		// http.Client.Timeout costs a deadline context and its plumbing.
+		if timeout <= 0 {
+			timeout = DefaultTimeout
+		}
 		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.ResponseHeaderTimeout = DefaultTimeout
+		t.ResponseHeaderTimeout = timeout
 		hc.Transport = t
 	}
 	// The guard keeps writes from being replayed by the transport and
