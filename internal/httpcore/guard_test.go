@@ -206,3 +206,40 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 		}
 	}
 }
+
+// pagos.CallOptions is public, so a RequestOption written by hand can set
+// any header: the pipeline checks each again, whatever its spelling, and
+// sends nothing it refuses; a provider's own secret header still passes.
+func TestHandWrittenOptionsCheckedAgain(t *testing.T) {
+	t.Parallel()
+	h := &counter{statuses: []int{200, 200}}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c, _ := newClient(t, srv.URL)
+	set := func(name, value string) pagos.RequestOption {
+		return func(o *pagos.CallOptions) error {
+			if o.Header == nil {
+				o.Header = http.Header{}
+			}
+			o.Header[name] = []string{value} // as written, not canonicalized
+			return nil
+		}
+	}
+	for _, bad := range []pagos.RequestOption{set("x-api-key", "other"), set("X-Api-Key", "other"), set("content-type", "text/plain"),
+		set("Content-Type", "text/plain"), set("X-Account-Key", "acct"), set("X-A", "line\r\nInjected: 1"), set("Host", "evil.example")} {
+		if err := c.Do(t.Context(), &Request{Method: http.MethodGet, Path: "/x"}, nil, bad); err == nil {
+			t.Errorf("a hand-written option was sent: %v", h.reqs)
+		}
+	}
+	if h.count() != 0 {
+		t.Fatalf("%d requests sent with refused headers", h.count())
+	}
+	own, err := New(Provider{Name: "own", SecretHeaders: []string{"X-Account-Key"}, DecodeError: func(int, http.Header, []byte) error { return nil }}, NewSettings(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	setOwn := func(o *pagos.CallOptions) error { o.SetHeader("X-Account-Key", "acct_1"); return nil }
+	if err := own.Do(t.Context(), &Request{Method: http.MethodGet, Path: "/x"}, nil, setOwn); err != nil || h.reqs[0].Header.Get("X-Account-Key") != "acct_1" {
+		t.Fatalf("the provider's own secret header: err = %v", err)
+	}
+}
