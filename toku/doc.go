@@ -54,6 +54,11 @@
 //	var te *toku.Error
 //	if errors.As(err, &te) && te.StatusCode == 422 { ... te.Details ... }
 //
+// The sentinels are the root package pagos's, shared by every provider:
+// errors.Is(err, toku.ErrNotFound) is the same test as errors.Is(err,
+// pagos.ErrNotFound) or errors.Is(err, conekta.ErrNotFound). ParamError and
+// OutcomeUnknownError are pagos's types too.
+//
 // # Retries and idempotency
 //
 // GET, PUT and DELETE are retried on network errors, 408, 429 and 5xx, with
@@ -63,6 +68,9 @@
 // create fails after it may have reached Toku, the error matches
 // ErrOutcomeUnknown; look the object up before creating it again, so a retry
 // never creates a second customer or invoice.
+//
+// Each attempt waits at most 30 s for the response; WithTimeout changes
+// that, and a retry gets the full time again.
 //
 // # Pagination
 //
