@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/pagos-go/pagos/internal/jsonx"
 )
 
 // Signed says what authenticated a hook delivery.
@@ -50,7 +52,9 @@ var ErrMalformedHook = errors.New("fygaro: malformed hook")
 // hook is verified.
 type Hook struct {
 	// CustomReference is the reference you gave the link (custom_reference),
-	// such as your order id.
+	// such as your order id: a number keeps its digits, and another shape
+	// (never sent by Fygaro's guide) its compact JSON, so the hook is still
+	// delivered.
 	CustomReference string
 	// Reference is Fygaro's transaction reference, unique per payment:
 	// "reference", or "transactionReference" in the oldest hooks.
@@ -73,10 +77,10 @@ type Hook struct {
 // refs are the fields a hook body and its JWT claims share.
 type refs struct {
 	// Fygaro documents strings; a number is kept as its text.
-	CustomReference      Text `json:"customReference"`
-	Reference            Text `json:"reference"`
-	TransactionReference Text `json:"transactionReference"` // the oldest hooks' name
-	CreatedAt            Time `json:"createdAt"`
+	CustomReference      jsonx.Loose `json:"customReference"`
+	Reference            Text        `json:"reference"`
+	TransactionReference Text        `json:"transactionReference"` // the oldest hooks' name
+	CreatedAt            Time        `json:"createdAt"`
 }
 
 // reference returns the transaction reference under either name.

@@ -89,8 +89,16 @@
 //
 // Toku documents its signature as covering the timestamp and event id only:
 // such an event's payload is not authenticated (Event.Signed ==
-// SignedEventID). For events that move money, webhook.WithTokuConfirmation
-// fetches the invoices from the API before your code runs.
+// SignedEventID). Client.ConfirmEvent confirms payment_intent.succeeded,
+// payment.succeeded and transaction.success through the API: it fetches the
+// invoice and finds the transaction in the payments list, and compares every
+// field you may act on (amount, currency, invoice, customer, transaction or
+// intent id, status) with the API's. Any difference gives ErrNotConfirmed
+// and leaves the event unauthenticated: refuse it, as
+// webhook.WithTokuConfirmation does (your code does not run), since a
+// captured id-only signature can be replayed with a forged body. On success
+// Event.Authenticated() is true and the API's own objects are in
+// ConfirmedInvoices and ConfirmedTransaction.
 //
 // # Reconciliation
 //

@@ -77,7 +77,8 @@ const (
 	// event type included: anyone who saw one signed delivery could resend
 	// its id and timestamp with another body while the timestamp is fresh.
 	// Act on money only once Event.Authenticated says so
-	// (webhook.WithTokuConfirmation confirms payments through the API).
+	// (Client.ConfirmEvent, or webhook.WithTokuConfirmation in the handler,
+	// confirms payments through the API, field by field).
 	SignedEventID
 	// SignedBody: the signature covers the timestamp and the raw body, so the
 	// whole payload is authenticated.
@@ -95,29 +96,31 @@ func (s Signed) String() string {
 	return "none"
 }
 
-// Event is a Toku webhook delivery. The envelope (id, type, account) is
-// decoded strictly; the payload is decoded lazily by the typed accessors, so
-// an event whose payload has a new shape is still delivered, with Raw.
+// Event is a Toku webhook delivery. The envelope (id and type) is decoded
+// strictly; id_account takes whatever text it can (a number keeps its
+// digits); the payload is decoded lazily by the typed accessors, so an event
+// whose payload has a new shape is still delivered, with Raw.
 type Event struct {
 	// ID is the event id ("evt_…", "whe_…", "wheve_…"), as text even when
 	// Toku sends a number.
 	ID        string
 	Type      EventType
-	AccountID string          // id_account: the Cuenta de Cobro, when sent
+	AccountID string          // id_account: the Cuenta de Cobro, when sent as a string or number
 	Raw       json.RawMessage // the whole body as received
 
 	// Signed is set by webhook verification: what the signature covered.
 	// When it is SignedEventID the accessors read an unauthenticated payload.
 	Signed Signed
-	// Confirmed is set by webhook.WithTokuConfirmation when the payment the
-	// event reports was found at Toku through the API.
+	// Confirmed is set by Client.ConfirmEvent (and so by
+	// webhook.WithTokuConfirmation) when the payment the event reports was
+	// found at Toku through the API with every field the payload gives equal
+	// to the API's.
 	Confirmed bool
 	// ConfirmedInvoices holds the invoices fetched from the API when the
-	// webhook handler confirmed the event through them; trust them over the
-	// payload.
+	// event was confirmed; trust them over the payload.
 	ConfirmedInvoices []*Invoice
 	// ConfirmedTransaction holds the transaction found in Toku's payments
-	// list when the handler confirmed the event through it.
+	// list when the event was confirmed.
 	ConfirmedTransaction *Transaction
 }
 
@@ -144,12 +147,13 @@ func ParseEvent(body []byte) (*Event, error) {
 	return e, nil
 }
 
-// UnmarshalJSON decodes the envelope strictly and keeps the whole body.
+// UnmarshalJSON decodes the envelope (id and event_type) strictly and keeps
+// the whole body; nothing else in the body can make it fail.
 func (e *Event) UnmarshalJSON(b []byte) error {
 	var env struct {
 		ID        json.RawMessage `json:"id"`
 		EventType *string         `json:"event_type"`
-		AccountID *string         `json:"id_account"`
+		AccountID json.RawMessage `json:"id_account"`
 	}
 	if err := json.Unmarshal(b, &env); err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformedEvent, err)
@@ -162,8 +166,12 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("%w: no event_type", ErrMalformedEvent)
 	}
 	*e = Event{ID: id, Type: EventType(*env.EventType), Raw: append(json.RawMessage(nil), b...)}
-	if env.AccountID != nil {
-		e.AccountID = *env.AccountID
+	// id_account is informative, not part of the envelope: a number keeps
+	// its text, any other shape leaves it empty (Raw still holds it), so an
+	// authentic event is never refused for it.
+	var account Text
+	if len(env.AccountID) > 0 && account.UnmarshalJSON(env.AccountID) == nil {
+		e.AccountID = string(account)
 	}
 	return nil
 }

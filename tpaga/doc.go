@@ -91,7 +91,11 @@
 // nothing: authenticity rests on the agreed header value and TLS. Serve it
 // with webhook.NewTpagaHandler, which compares that value in constant time,
 // processes each deposit (efecty_order_id with reference) once, and answers
-// 200 only after your code succeeded.
+// 200 only after your code succeeded. Only reference and efecty_order_id
+// (strings or numbers) are read strictly; Notification.Amount reads the
+// amount on demand and returns an error for a shape it cannot read exactly
+// (a fraction of a peso, an object), so such a notification still reaches
+// your code.
 //
 // # Testing
 //

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/pagos-go/pagos/internal/testutil"
 )
 
@@ -23,10 +24,13 @@ func TestParseNotification(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Notification{Reference: "575657589293", Amount: 20000, IdempotencyToken: "c348e1578b91e2f03db5e15a401b99",
+	want := &Notification{Reference: "575657589293", IdempotencyToken: "c348e1578b91e2f03db5e15a401b99",
 		EfectyOrderID: "999777555", Raw: json.RawMessage(guideNotification)}
-	if diff := cmp.Diff(want, n); diff != "" {
+	if diff := cmp.Diff(want, n, cmpopts.IgnoreUnexported(Notification{})); diff != "" {
 		t.Errorf("notification (-want +got):\n%s", diff)
+	}
+	if a, err := n.Amount(); a != 20000 || err != nil {
+		t.Errorf("Amount() = %d, %v", a, err)
 	}
 	b, _ := json.Marshal(n)
 	testutil.JSONEqual(t, b, guideNotification)
@@ -46,6 +50,7 @@ func TestParseNotificationTolerance(t *testing.T) {
 		{`{"reference":"R1","amount":20000.0,"efecty_order_id":"1","idempotency_token":7}`, 20000, "1", "7", "amount with zero decimals"},
 		{`{"reference":"R1","amount":"20000.00","efecty_order_id":"1","idempotency_token":{}}`, 20000, "1", "", "decimal string; a token of another shape is left empty"},
 		{`{"reference":"R1","amount":1,"efecty_order_id":12345678901234567890123,"extra":{"new":true}}`, 1, "12345678901234567890123", "", "a long numeric id keeps its digits; unknown fields are kept in Raw"},
+		{`{"reference":575657589293,"amount":1,"efecty_order_id":"9"}`, 1, "9", "", "a numeric reference keeps its digits"},
 	}
 	for _, tc := range cases {
 		n, err := ParseNotification([]byte(tc.body))
@@ -53,7 +58,7 @@ func TestParseNotificationTolerance(t *testing.T) {
 			t.Errorf("%s: %v", tc.description, err)
 			continue
 		}
-		if n.Amount != tc.amount || n.EfectyOrderID != tc.orderID || n.IdempotencyToken != tc.token || string(n.Raw) != tc.body {
+		if a, err := n.Amount(); a != tc.amount || err != nil || n.EfectyOrderID != tc.orderID || n.IdempotencyToken != tc.token || string(n.Raw) != tc.body {
 			t.Errorf("%s: got %+v", tc.description, n)
 		}
 		b, _ := json.Marshal(n)
@@ -61,22 +66,17 @@ func TestParseNotificationTolerance(t *testing.T) {
 	}
 }
 
-func TestParseNotificationRefusesWhatCannotBeCredited(t *testing.T) {
+// Only what identifies the deposit (reference and efecty_order_id) can make
+// an authentic notification unreadable.
+func TestParseNotificationRefusesWhatCannotBeIdentified(t *testing.T) {
 	t.Parallel()
 	for _, body := range []string{
-		`{"amount":20000,"efecty_order_id":"1"}`,                     // no reference
-		`{"reference":"","amount":20000,"efecty_order_id":"1"}`,      // empty reference
-		`{"reference":5,"amount":20000,"efecty_order_id":"1"}`,       // reference not a string
-		`{"reference":"R1","amount":20000}`,                          // no order id: the deposit cannot be told apart
-		`{"reference":"R1","amount":20000,"efecty_order_id":""}`,     // empty order id
-		`{"reference":"R1","amount":20000,"efecty_order_id":[1]}`,    // order id of another shape
-		`{"reference":"R1","efecty_order_id":"1"}`,                   // no amount
-		`{"reference":"R1","amount":null,"efecty_order_id":"1"}`,     // null amount
-		`{"reference":"R1","amount":200.5,"efecty_order_id":"1"}`,    // a fraction of a peso
-		`{"reference":"R1","amount":-5,"efecty_order_id":"1"}`,       // negative
-		`{"reference":"R1","amount":2e4,"efecty_order_id":"1"}`,      // exponent
-		`{"reference":"R1","amount":"veinte","efecty_order_id":"1"}`, // not a number
-		`{"reference":"R1","amount":99999999999999999999,"efecty_order_id":"1"}`,
+		`{"amount":20000,"efecty_order_id":"1"}`,                  // no reference
+		`{"reference":"","amount":20000,"efecty_order_id":"1"}`,   // empty reference
+		`{"reference":{},"amount":20000,"efecty_order_id":"1"}`,   // reference of another shape
+		`{"reference":"R1","amount":20000}`,                       // no order id: the deposit cannot be told apart
+		`{"reference":"R1","amount":20000,"efecty_order_id":""}`,  // empty order id
+		`{"reference":"R1","amount":20000,"efecty_order_id":[1]}`, // order id of another shape
 		`[]`, `nope`, ``,
 	} {
 		if _, err := ParseNotification([]byte(body)); !errors.Is(err, ErrMalformedNotification) {
@@ -85,14 +85,34 @@ func TestParseNotificationRefusesWhatCannotBeCredited(t *testing.T) {
 	}
 }
 
+// An amount that cannot be read exactly as whole pesos is not refused at
+// parse time (the notification is authentic and would be retried for
+// ever): Amount returns an error, never a guess.
+func TestNotificationAmountErrors(t *testing.T) {
+	t.Parallel()
+	for _, amount := range []string{
+		``, `null`, `200.5`, `"20000.50"`, `-5`, `2e4`, `"veinte"`, `99999999999999999999`, `{"value":20000}`, `[20000]`, `true`,
+	} {
+		body := `{"reference":"R1","efecty_order_id":"1"` + map[bool]string{true: "", false: `,"amount":` + amount}[amount == ""] + `}`
+		n, err := ParseNotification([]byte(body))
+		if err != nil {
+			t.Errorf("ParseNotification(%s) = %v, want the notification", body, err)
+			continue
+		}
+		if a, err := n.Amount(); err == nil || a != 0 {
+			t.Errorf("%s: Amount() = %d, %v; want an error", body, a, err)
+		}
+	}
+}
+
 func TestNotificationBuiltInCodeEncodesAsTpagaSends(t *testing.T) {
 	t.Parallel()
-	b, err := json.Marshal(&Notification{Reference: "TSREYSANTANA", Amount: 15000, EfectyOrderID: "42"})
+	b, err := json.Marshal(NewNotification("TSREYSANTANA", 15000, "42", ""))
 	if err != nil || string(b) != `{"reference":"TSREYSANTANA","amount":15000,"idempotency_token":null,"efecty_order_id":"42"}` {
 		t.Fatalf("encoded %s, %v", b, err)
 	}
 	n, err := ParseNotification(b)
-	if err != nil || n.Reference != "TSREYSANTANA" || n.Amount != 15000 {
+	if a, aerr := n.Amount(); err != nil || n.Reference != "TSREYSANTANA" || a != 15000 || aerr != nil {
 		t.Fatalf("round trip %+v, %v", n, err)
 	}
 }
@@ -110,8 +130,11 @@ func FuzzParseNotification(f *testing.F) {
 			}
 			return
 		}
-		if n.Reference == "" || n.EfectyOrderID == "" || n.Amount < 0 {
-			t.Fatalf("accepted a notification that cannot be credited: %+v", n)
+		if n.Reference == "" || n.EfectyOrderID == "" {
+			t.Fatalf("accepted a notification that cannot be identified: %+v", n)
+		}
+		if a, err := n.Amount(); (err == nil && a < 0) || (err != nil && a != 0) {
+			t.Fatalf("Amount() = %d, %v", a, err)
 		}
 	})
 }

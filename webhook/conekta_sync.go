@@ -156,6 +156,17 @@ type conektaSync struct {
 	answers map[string]*list.Element // event id → *answered, in order
 	order   *list.List               // oldest first
 	flights map[string]*flight       // event ids user code is answering now
+
+	// seen reports the handler's progress to this package's tests, which
+	// wait on it instead of sleeping; nil outside them.
+	seen func(what, id string)
+}
+
+// observe reports a step to the tests' observer, if any.
+func (h *conektaSync) observe(what, id string) {
+	if h.seen != nil {
+		h.seen(what, id)
+	}
 }
 
 // answered is a reply the handler sends.
@@ -243,6 +254,7 @@ func (h *conektaSync) answer(w http.ResponseWriter, reqCtx context.Context, star
 	}
 	if f, ok := h.flights[ev.ID]; ok {
 		h.mu.Unlock()
+		h.observe("waiting", ev.ID)
 		select {
 		case <-f.done:
 			h.write(w, f.res)
@@ -261,6 +273,7 @@ func (h *conektaSync) answer(w http.ResponseWriter, reqCtx context.Context, star
 		delete(h.flights, ev.ID)
 		h.mu.Unlock()
 		close(f.done)
+		h.observe("landed", ev.ID)
 	}()
 
 	res, keep := h.ask(w, ctx, start, ev)

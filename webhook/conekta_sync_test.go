@@ -80,6 +80,45 @@ func newSync(t *testing.T, auth ConektaSyncAuth, r ConektaResponder, opts ...Opt
 	return h
 }
 
+// watch makes h report its steps ("waiting <id>": a repeat waits on a
+// running request; "landed <id>": a request's flight ended), for tests that
+// wait on them instead of sleeping. Call it before any request.
+func watch(h http.Handler) <-chan string {
+	ch := make(chan string, 1024)
+	h.(*conektaSync).seen = func(what, id string) {
+		select {
+		case ch <- what + " " + id:
+		default: // a test waits for far fewer
+		}
+	}
+	return ch
+}
+
+// waitSeen returns once step has been reported n times.
+func waitSeen(t *testing.T, ch <-chan string, step string, n int) {
+	t.Helper()
+	for n > 0 {
+		select {
+		case s := <-ch:
+			if s == step {
+				n--
+			}
+		case <-t.Context().Done():
+			t.Fatalf("never saw %q", step)
+		}
+	}
+}
+
+// askSigned posts a request signed with digest; it never fails the test, so
+// any goroutine may call it.
+func askSigned(h http.Handler, body []byte, digest string) (int, string) {
+	r := httptest.NewRequest(http.MethodPost, "/conekta/approval", strings.NewReader(string(body)))
+	r.Header.Set(ConektaDigestHeader, digest)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w.Code, w.Body.String()
+}
+
 // ask posts a signed request and returns the status and body.
 func ask(t *testing.T, h http.Handler, body []byte, mod ...func(*http.Request)) (int, string) {
 	t.Helper()
@@ -175,6 +214,7 @@ func TestConektaSyncResponderThatNeverReturns(t *testing.T) {
 	}}
 	late := make(chan ConektaLateAnswer, 2)
 	h := newSync(t, digestAuth(), r, WithConektaBudget(50*time.Millisecond), WithConektaLateAnswer(func(l ConektaLateAnswer) { late <- l }))
+	seen := watch(h)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(release) })
@@ -214,16 +254,7 @@ func TestConektaSyncResponderThatNeverReturns(t *testing.T) {
 	}
 	// The forced decline was not remembered: once the first is over, a
 	// repeat asks user code afresh.
-	cs := h.(*conektaSync)
-	for {
-		cs.mu.Lock()
-		n := len(cs.flights)
-		cs.mu.Unlock()
-		if n == 0 {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitSeen(t, seen, "landed e1", 1)
 	if status, body = post(); body != `{"payable":false,"failure_code":"19"}` || r.calls.Load() != 2 {
 		t.Fatalf("repeat after the first: %d %s after %d calls", status, body, r.calls.Load())
 	}
@@ -260,16 +291,16 @@ func TestConektaSyncConcurrentRepeatWaitsForTheFirst(t *testing.T) {
 		return conekta.ApproveLookup(1, 2), nil
 	}}
 	h := newSync(t, digestAuth(), r)
+	seen := watch(h)
+	body := inboundBody("same", "inbound_payment.lookup", 0)
+	digest := signConekta(t, body)
 	var wg sync.WaitGroup
 	bodies := make([]string, 4)
 	for i := range bodies {
 		wg.Add(1)
-		go func() { defer wg.Done(); _, bodies[i] = ask(t, h, inboundBody("same", "inbound_payment.lookup", 0)) }()
+		go func() { defer wg.Done(); _, bodies[i] = askSigned(h, body, digest) }()
 	}
-	for r.calls.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	time.Sleep(20 * time.Millisecond) // let the others find it in flight
+	waitSeen(t, seen, "waiting same", len(bodies)-1) // the others found it in flight
 	close(release)
 	wg.Wait()
 	for _, b := range bodies {
@@ -393,6 +424,7 @@ func TestConektaSyncLateCallbackPanicDoesNotPoisonTheEvent(t *testing.T) {
 	lateSeen := make(chan struct{})
 	h := newSync(t, digestAuth(), r, WithConektaBudget(50*time.Millisecond),
 		WithConektaLateAnswer(func(ConektaLateAnswer) { close(lateSeen); panic("callback bug") }))
+	seen := watch(h)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	body := inboundBody("e1", "inbound_payment.lookup", 0)
@@ -414,15 +446,8 @@ func TestConektaSyncLateCallbackPanicDoesNotPoisonTheEvent(t *testing.T) {
 	}
 	close(release)
 	<-lateSeen
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		status, got := post()
-		if status == 200 && strings.Contains(got, `"payable":true`) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the event stayed stuck after the callback panicked: %d %s", status, got)
-		}
-		time.Sleep(20 * time.Millisecond)
+	waitSeen(t, seen, "landed e1", 1) // the first request's flight is over
+	if status, got := post(); status != 200 || !strings.Contains(got, `"payable":true`) {
+		t.Fatalf("the event stayed stuck after the callback panicked: %d %s", status, got)
 	}
 }

@@ -25,8 +25,13 @@
 // A handler accepts POST only (405 otherwise) and bodies up to 1 MiB (413).
 // It authenticates the delivery (401 when that fails) and decodes only the
 // envelope: event id, type and dedupe key (400 when an authentic body lacks
-// them). The payload is decoded on demand, so an event with a new payload
-// shape still reaches your code, with its raw JSON.
+// them). Nothing else can give 400: the payload is decoded on demand by
+// accessors whose error your code sees (toku.Event.PaymentIntent,
+// conekta.Event.Charge, fygaro.Hook.Claims, tpaga.Notification.Amount, …),
+// and informative fields take the value they can (a numeric Toku
+// id_account keeps its digits; a Fygaro customReference of another shape
+// its compact JSON). So an event with a new payload shape still reaches
+// your code, with its raw JSON, instead of being retried for ever.
 //
 // Your code runs under a context detached from the request, so a provider
 // hanging up does not cut work in half, bounded by a timeout (default 20 s).
@@ -64,8 +69,11 @@
 // secret over "t.<event id>" (as documented) or "t.<raw body>"; either is
 // accepted and recorded in Event.Signed. When only the id was signed the
 // payload is not authenticated; WithTokuConfirmation confirms money-moving
-// events through the API before your code runs. SignToku signs deliveries
-// for tests.
+// events through the API (toku.Client.ConfirmEvent, every field compared)
+// before your code runs, and refuses one the API does not bear out: your
+// code does not run and the handler answers 500, releasing the event id so
+// the honest delivery is still processed. SignToku signs deliveries for
+// tests.
 //
 // Conekta: Digest header, the base64 RSASSA-PKCS1-v1_5 SHA-256 signature of
 // the raw body; give the public keys of your active webhook keys (several

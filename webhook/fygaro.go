@@ -14,6 +14,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/pagos-go/pagos/fygaro"
+	"github.com/pagos-go/pagos/internal/jsonx"
 )
 
 // Fygaro's hook headers. Fygaro-Signature is "t=<unix seconds>,v1=<hex
@@ -100,7 +101,7 @@ func newFygaroVerifier(where string, s *settings, keys FygaroKeys) (*fygaroVerif
 // fygaro.Hook.Claims to decode on demand.
 type fygaroClaims struct {
 	jwt.RegisteredClaims
-	CustomReference      fygaro.Text `json:"customReference"`
+	CustomReference      jsonx.Loose `json:"customReference"`
 	Reference            fygaro.Text `json:"reference"`
 	TransactionReference fygaro.Text `json:"transactionReference"`
 	CreatedAt            fygaro.Time `json:"createdAt"`

@@ -2,14 +2,11 @@ package webhook
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/pagos-go/pagos/toku"
@@ -66,110 +63,6 @@ func verifyToku(s *settings, payload []byte, header string, key []byte) (*toku.E
 	}
 	ev.Signed = signed
 	return ev, nil
-}
-
-// parseSignedHeader reads "t=…,<sigKey>=…[,<sigKey>=…]", Toku's s= and
-// Fygaro's v1= alike. Unknown keys are ignored, so a future scheme can be
-// added beside the one read.
-func parseSignedHeader(h, sigKey string) (ts string, sigs [][]byte, err error) {
-	if h == "" {
-		return "", nil, ErrNoSignature
-	}
-	for part := range strings.SplitSeq(h, ",") {
-		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if !ok {
-			return "", nil, fmt.Errorf("%w: an element is not key=value", ErrInvalidHeader)
-		}
-		switch k {
-		case "t":
-			if ts != "" {
-				return "", nil, fmt.Errorf("%w: more than one t", ErrInvalidHeader)
-			}
-			ts = v
-		case sigKey:
-			sig, err := hex.DecodeString(v)
-			if err != nil || len(sig) != sha256.Size {
-				return "", nil, fmt.Errorf("%w: %s is not 64 hex digits", ErrInvalidHeader, sigKey)
-			}
-			sigs = append(sigs, sig)
-		}
-	}
-	if ts == "" || len(sigs) == 0 {
-		return "", nil, fmt.Errorf("%w: need t and at least one %s", ErrInvalidHeader, sigKey)
-	}
-	if !isUnixTime(ts) {
-		return "", nil, fmt.Errorf("%w: t is not a Unix time", ErrInvalidHeader)
-	}
-	return ts, sigs, nil
-}
-
-// anyMAC reports whether any sig is HMAC-SHA256(key, ts + "." + msg).
-func anyMAC(key []byte, sigs [][]byte, ts string, msg []byte) bool {
-	want := signHMAC(key, ts, msg)
-	ok := false
-	for _, s := range sigs {
-		if hmac.Equal(s, want) { // constant time
-			ok = true
-		}
-	}
-	return ok
-}
-
-// signHMAC returns HMAC-SHA256(key, ts + "." + msg), the scheme Toku and
-// Fygaro share.
-func signHMAC(key []byte, ts string, msg []byte) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(ts))
-	m.Write([]byte{'.'})
-	m.Write(msg)
-	return m.Sum(nil)
-}
-
-func isUnixTime(ts string) bool {
-	if len(ts) == 0 || len(ts) > 12 {
-		return false
-	}
-	for i := 0; i < len(ts); i++ {
-		if ts[i] < '0' || ts[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// checkTimestamp enforces |now - ts| <= tolerance.
-func checkTimestamp(ts string, now time.Time, tolerance time.Duration) error {
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil {
-		return fmt.Errorf("%w: bad timestamp", ErrInvalidHeader)
-	}
-	d := now.Sub(time.Unix(sec, 0))
-	switch {
-	case d > tolerance:
-		return fmt.Errorf("%w: signed %s ago, tolerance %s", ErrTooOld, d.Round(time.Second), tolerance)
-	case d < -tolerance:
-		return fmt.Errorf("%w: signed %s ahead, tolerance %s", ErrTooNew, (-d).Round(time.Second), tolerance)
-	}
-	return nil
-}
-
-// checkSecret refuses an empty secret, and one with stray whitespace (a
-// common copy-paste mistake that makes every signature fail).
-func checkSecret(where, secret string) error {
-	if secret == "" {
-		return fmt.Errorf("webhook: %s: the secret is empty; an empty secret would verify nothing", where)
-	}
-	if strings.TrimSpace(secret) != secret {
-		return fmt.Errorf("webhook: %s: the secret has leading or trailing whitespace; copy it exactly", where)
-	}
-	return nil
-}
-
-func truncate(s string) string {
-	if len(s) > 20 {
-		return s[:20] + "…"
-	}
-	return s
 }
 
 // SignToku returns a Toku-Signature header value for payload signed at t, as
@@ -240,21 +133,23 @@ func NewTokuHandler(secret string, fn TokuHandlerFunc, opts ...Option) (http.Han
 // WithTokuConfirmation makes the Toku handler confirm payments through the
 // API before user code runs, when the delivery's signature covered only the
 // event id (toku.SignedEventID): then nothing else in the body is
-// authenticated, its type included.
+// authenticated, its type included. It calls (*toku.Client).ConfirmEvent,
+// which compares every field user code may act on (amount, currency,
+// invoice, customer, transaction or intent id, status) with what the API
+// returns, and records the API's own objects in Event.ConfirmedInvoices and
+// Event.ConfirmedTransaction.
 //
-//   - payment_intent.succeeded and payment.succeeded: the invoice the payload
-//     names is fetched and must be paid; it goes in Event.ConfirmedInvoices.
-//   - transaction.success: the invoices of its payment intents are fetched
-//     and must be paid; a transaction naming none is looked up by its id in
-//     Toku's payments list around its date (Event.ConfirmedTransaction).
-//
-// A confirmed event has Event.Confirmed set. If confirmation fails (an
-// invoice unpaid or unknown, the transaction not listed, the API
-// unreachable) the handler answers 500 and Toku retries later. Events of
-// other types reach user code unconfirmed: act on money only when
-// Event.Authenticated() is true. Confirmation proves the payment exists at
-// Toku, not that this delivery is new, so record payments idempotently by
-// invoice or transaction id.
+// A confirmed event has Event.Confirmed set. An event the API does not bear
+// out (a field differs, an invoice is unpaid or unknown, the transaction is
+// not listed: toku.ErrNotConfirmed) is refused: user code does not run, the
+// handler answers 500 and releases the event id, so a forged body replayed
+// under a captured signature never reaches user code and the honest
+// delivery of the same id is still processed when Toku sends or retries it.
+// The API being unreachable also answers 500, and Toku retries later. Events
+// of types the API cannot confirm reach user code unconfirmed: act on money
+// only when Event.Authenticated() is true. Confirmation proves the payment
+// exists at Toku, not that this delivery is new, so record payments
+// idempotently by invoice or transaction id.
 func WithTokuConfirmation(c *toku.Client) Option {
 	return func(s *settings) error {
 		if err := s.only("WithTokuConfirmation", provToku); err != nil {
@@ -271,72 +166,16 @@ func WithTokuConfirmation(c *toku.Client) Option {
 	}
 }
 
-// confirmToku confirms a payment event signed over its id only; see
-// WithTokuConfirmation.
+// confirmToku runs the confirmation WithTokuConfirmation asks for: an event
+// signed over its id only is checked through the API, and one the API does
+// not bear out never reaches user code.
 func confirmToku(ctx context.Context, c *toku.Client, ev *toku.Event) error {
 	if ev.Signed != toku.SignedEventID {
 		return nil
 	}
-	var invoices []string
-	switch ev.Type {
-	case toku.EventPaymentIntentSucceeded:
-		pi, err := ev.PaymentIntent()
-		if err != nil {
-			return err
-		}
-		invoices = append(invoices, pi.Invoice)
-	case toku.EventPaymentSucceeded:
-		p, err := ev.Payment()
-		if err != nil {
-			return err
-		}
-		invoices = append(invoices, p.Invoice)
-	case toku.EventTransactionSuccess:
-		t, err := ev.Transaction()
-		if err != nil {
-			return err
-		}
-		if len(t.PaymentIntents) == 0 {
-			return confirmTransaction(ctx, c, ev, t)
-		}
-		for _, pi := range t.PaymentIntents {
-			invoices = append(invoices, pi.Invoice)
-		}
-	default:
-		return nil
+	_, err := c.ConfirmEvent(ctx, ev)
+	if errors.Is(err, toku.ErrUnconfirmable) {
+		return nil // delivered with Authenticated() false
 	}
-	for _, id := range invoices {
-		if id == "" {
-			return fmt.Errorf("toku confirmation: event %s names no invoice to confirm", ev.ID)
-		}
-		inv, err := c.Invoices.Get(ctx, id)
-		if err != nil {
-			return fmt.Errorf("toku confirmation: fetching invoice %s: %w", id, err)
-		}
-		if !inv.IsPaid {
-			return fmt.Errorf("toku confirmation: invoice %s of event %s is not paid at Toku", id, ev.ID)
-		}
-		ev.ConfirmedInvoices = append(ev.ConfirmedInvoices, inv)
-	}
-	ev.Confirmed = true
-	return nil
-}
-
-// confirmTransaction finds a transaction in Toku's payments list, a day on
-// each side of its date (Toku's day boundary is undocumented).
-func confirmTransaction(ctx context.Context, c *toku.Client, ev *toku.Event, t *toku.Transaction) error {
-	if t.TransactionDate == nil {
-		return fmt.Errorf("toku confirmation: transaction %s of event %s has no date to look it up by", t.ID, ev.ID)
-	}
-	day := toku.DateOf(t.TransactionDate.UTC())
-	for listed, err := range c.Payments.All(ctx, &toku.PaymentListParams{StartDate: day.AddDays(-1), EndDate: day.AddDays(1), Status: toku.TransactionSuccess}) {
-		if err != nil {
-			return fmt.Errorf("toku confirmation: listing payments: %w", err)
-		}
-		if listed.ID == t.ID {
-			ev.ConfirmedTransaction, ev.Confirmed = listed, true
-			return nil
-		}
-	}
-	return fmt.Errorf("toku confirmation: transaction %s of event %s is not in Toku's payments list", t.ID, ev.ID)
+	return err
 }

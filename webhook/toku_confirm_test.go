@@ -2,6 +2,7 @@ package webhook_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -40,7 +41,7 @@ func TestTokuConfirmationRefusesUnpaidInvoice(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := []byte(`{"id":"whe_1","event_type":"payment_intent.succeeded","payment_intent":{"id":"pi_1","invoice":"` + inv.ID + `","amount":"100"}}`)
-	post := func() int {
+	post := func(body []byte) int {
 		sig, _ := webhook.SignToku(body, secret, time.Now(), toku.SignedEventID)
 		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(string(body)))
 		r.Header.Set(webhook.TokuSignatureHeader, sig)
@@ -48,15 +49,96 @@ func TestTokuConfirmationRefusesUnpaidInvoice(t *testing.T) {
 		h.ServeHTTP(w, r)
 		return w.Code
 	}
-	if code := post(); code != http.StatusInternalServerError || calls.Load() != 0 {
+	if code := post(body); code != http.StatusInternalServerError || calls.Load() != 0 {
 		t.Fatalf("unpaid invoice: %d with %d calls; want 500 and no user code", code, calls.Load())
 	}
-	if _, err := srv.PayInvoice(ctx, inv.ID); err != nil {
+	pay, err := srv.PayInvoice(ctx, inv.ID)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if code := post(); code != http.StatusOK || calls.Load() != 1 {
+	body = []byte(`{"id":"whe_1","event_type":"payment_intent.succeeded","payment_intent":{"id":"` + pay.PaymentIntentID + `","invoice":"` + inv.ID +
+		`","amount":"100","transaction_date":"` + time.Now().UTC().Format("2006-01-02T15:04:05") + `"}}`)
+	if code := post(body); code != http.StatusOK || calls.Load() != 1 {
 		t.Fatalf("after payment: %d with %d calls; want 200 and one call", code, calls.Load())
 	}
+}
+
+// A captured id-only signature replayed with a body naming an old paid
+// invoice but another amount and customer never reaches user code; the
+// honest delivery of the same id still does, authenticated.
+func TestTokuConfirmationRefusesForgedReplay(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	srv := tokutest.NewServer(t, tokutest.WithClock(clock))
+	c, _ := srv.Client()
+	mk := func(rut string, amount int64) (cus, inv string, pay *tokutest.Payment) {
+		cu, err := c.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: rut})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, err := c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cu.ID, ProductID: "p", DueDate: toku.Date{Year: 2026, Month: 1, Day: 1}, Amount: toku.AmountFromWhole(amount)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := srv.PayInvoice(ctx, in.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cu.ID, in.ID, p
+	}
+	_, oldInv, oldPay := mk("1-9", 100) // an old, small payment of the attacker
+	victim, _, _ := mk("2-7", 990000)   // someone else's customer
+	const secret = "whesec_forged_replay"
+	got := make(chan *toku.Event, 1)
+	h, err := webhook.NewTokuHandler(secret, func(_ context.Context, e *toku.Event) error { got <- e; return nil },
+		webhook.WithTokuConfirmation(c), webhook.WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := now.Format("2006-01-02T15:04:05.000000")
+	honest := `{"id":"wheve_77","event_type":"payment_intent.succeeded","payment_intent":{"id":"` + oldPay.PaymentIntentID +
+		`","invoice":"` + oldInv + `","customer":"%s","amount":"%s","status":"AUTHORIZED","transaction_date":"` + day + `"}}`
+	honestBody := fmt.Sprintf(honest, customerOf(t, c, oldInv), "100")
+	sig, err := webhook.SignToku([]byte(honestBody), secret, now, toku.SignedEventID) // the captured header
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(body string) (int, *toku.Event) {
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		r.Header.Set(webhook.TokuSignatureHeader, sig)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		select {
+		case e := <-got:
+			return w.Code, e
+		default:
+			return w.Code, nil
+		}
+	}
+	for _, forged := range []string{
+		fmt.Sprintf(honest, victim, "100"),
+		fmt.Sprintf(honest, customerOf(t, c, oldInv), "990000"),
+		fmt.Sprintf(honest, victim, "990000"),
+	} {
+		if code, e := post(forged); code != http.StatusInternalServerError || e != nil {
+			t.Fatalf("forged replay %s: %d, user code got %+v; want 500 and no user code", forged, code, e)
+		}
+	}
+	code, e := post(honestBody)
+	if code != http.StatusOK || e == nil || !e.Authenticated() || len(e.ConfirmedInvoices) != 1 || e.ConfirmedInvoices[0].ID != oldInv {
+		t.Fatalf("honest delivery: %d %+v", code, e)
+	}
+}
+
+func customerOf(t *testing.T, c *toku.Client, invoice string) string {
+	t.Helper()
+	inv, err := c.Invoices.Get(t.Context(), invoice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inv.Customer
 }
 
 // Every confirmation path, and what reaches user code in each.
@@ -92,18 +174,13 @@ func TestTokuConfirmationPaths(t *testing.T) {
 		}
 	}
 
-	// Through the invoices of the payment intents.
-	code, e := post(`{"id":"e1","event_type":"transaction.success","transaction":{"id":"`+pay.TransactionID+`"},"payment_intents":[{"id_invoice":"`+inv.ID+`"}]}`, toku.SignedEventID)
-	if code != 200 || e == nil || !e.Confirmed || !e.Authenticated() || len(e.ConfirmedInvoices) != 1 {
-		t.Fatalf("through invoices: %d %+v", code, e)
-	}
-	// Through the payments list, when the transaction names no invoice.
-	code, e = post(`{"id":"e2","event_type":"transaction.success","transaction":{"id":"`+pay.TransactionID+`","transaction_date":"`+today+`"}}`, toku.SignedEventID)
-	if code != 200 || e == nil || !e.Confirmed || e.ConfirmedTransaction == nil || e.ConfirmedTransaction.ID != pay.TransactionID {
+	// Through the payments list, and the invoices of its payment intents.
+	code, e := post(`{"id":"e1","event_type":"transaction.success","transaction":{"id":"`+pay.TransactionID+`","amount":100,"transaction_date":"`+today+`"},"payment_intents":[{"id":"`+pay.PaymentIntentID+`","id_invoice":"`+inv.ID+`","amount":"100"}]}`, toku.SignedEventID)
+	if code != 200 || e == nil || !e.Confirmed || !e.Authenticated() || len(e.ConfirmedInvoices) != 1 || e.ConfirmedTransaction == nil || e.ConfirmedTransaction.ID != pay.TransactionID {
 		t.Fatalf("through the payments list: %d %+v", code, e)
 	}
 	// A transaction Toku does not list is refused, so Toku retries.
-	if code, e = post(`{"id":"e3","event_type":"transaction.success","transaction":{"id":"trs_forged","transaction_date":"`+today+`"}}`, toku.SignedEventID); code != 500 || e != nil {
+	if code, e = post(`{"id":"e3","event_type":"transaction.success","transaction":{"id":"trs_forged","amount":100,"transaction_date":"`+today+`"}}`, toku.SignedEventID); code != 500 || e != nil {
 		t.Fatalf("unlisted transaction: %d %+v", code, e)
 	}
 	// A type confirmation cannot check reaches user code, marked unauthenticated.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -288,24 +289,98 @@ func TestTokuHandlerPanicAndTimeout(t *testing.T) {
 	}
 }
 
+// watchedStore is a MemoryStore that reports each Busy answer to a Claim,
+// with the delivery it answered (the request context's deliveryID), so a
+// test can wait for duplicates to be waiting instead of sleeping.
+type watchedStore struct {
+	*MemoryStore
+	busy chan string
+}
+
+type deliveryIDKey struct{}
+
+func newWatchedStore() *watchedStore {
+	return &watchedStore{MemoryStore: NewMemoryStore(MemoryStoreConfig{}), busy: make(chan string, 1024)}
+}
+
+func (w *watchedStore) Claim(ctx context.Context, k Key, lease time.Duration) (Claim, error) {
+	c, err := w.MemoryStore.Claim(ctx, k, lease)
+	if err == nil && c.Status == Busy {
+		id, _ := ctx.Value(deliveryIDKey{}).(string)
+		select {
+		case w.busy <- id:
+		default: // the test has what it needs
+		}
+	}
+	return c, err
+}
+
+// waitBusy returns once each of ids has been answered Busy at least once.
+func (w *watchedStore) waitBusy(t *testing.T, ids ...string) {
+	t.Helper()
+	left := map[string]bool{}
+	for _, id := range ids {
+		left[id] = true
+	}
+	for len(left) > 0 {
+		select {
+		case id := <-w.busy:
+			delete(left, id)
+		case <-t.Context().Done():
+			t.Fatal("the duplicates never found the event busy")
+		}
+	}
+}
+
+// sendAs posts a delivery signed with sig, under a request context naming
+// the delivery for watchedStore; it never fails the test, so any goroutine
+// may call it.
+func (th *tokuHarness) sendAs(id string, body []byte, sig string) int {
+	ctx := context.WithValue(context.Background(), deliveryIDKey{}, id)
+	r := httptest.NewRequestWithContext(ctx, http.MethodPost, "/webhooks/toku", strings.NewReader(string(body)))
+	r.Header.Set(TokuSignatureHeader, sig)
+	w := httptest.NewRecorder()
+	th.h.ServeHTTP(w, r)
+	return w.Code
+}
+
+// sign signs body as the harness's deliveries are signed.
+func (th *tokuHarness) sign(body []byte) string {
+	th.t.Helper()
+	sig, err := SignToku(body, vecSecret, th.now, toku.SignedEventID)
+	if err != nil {
+		th.t.Fatal(err)
+	}
+	return sig
+}
+
 func TestTokuHandlerConcurrentDuplicatesProcessedOnce(t *testing.T) {
 	t.Parallel()
-	release := make(chan struct{})
+	release, started := make(chan struct{}), make(chan struct{}, 1)
 	var runs atomic.Int32
+	st := newWatchedStore()
 	th := newTokuHarness(t, func(ctx context.Context, e *toku.Event) error {
 		runs.Add(1)
+		started <- struct{}{}
 		<-release
 		return nil
-	}, WithBusyWait(5*time.Second))
+	}, WithBusyWait(time.Minute), WithStore(st))
 	body := tokuBody("evt_1")
+	sig := th.sign(body)
 	const n = 8
 	codes := make([]int, n)
 	var wg sync.WaitGroup
-	for i := range n {
+	wg.Add(1)
+	go func() { defer wg.Done(); codes[0] = th.sendAs("d0", body, sig) }()
+	<-started
+	var dups []string
+	for i := 1; i < n; i++ {
+		id := "d" + strconv.Itoa(i)
+		dups = append(dups, id)
 		wg.Add(1)
-		go func() { defer wg.Done(); codes[i] = th.post(body).Code }()
+		go func() { defer wg.Done(); codes[i] = th.sendAs(id, body, sig) }()
 	}
-	time.Sleep(100 * time.Millisecond) // let every duplicate find the event busy
+	st.waitBusy(t, dups...) // every duplicate is waiting on the first
 	if runs.Load() != 1 {
 		t.Fatalf("user code started %d times before the first finished", runs.Load())
 	}
@@ -323,24 +398,25 @@ func TestTokuHandlerConcurrentDuplicatesProcessedOnce(t *testing.T) {
 
 func TestTokuHandlerDuplicateDuringFailedFirstIsProcessed(t *testing.T) {
 	t.Parallel()
-	release := make(chan struct{})
+	release, started := make(chan struct{}), make(chan struct{}, 1)
 	var runs atomic.Int32
+	st := newWatchedStore()
 	th := newTokuHarness(t, func(ctx context.Context, e *toku.Event) error {
 		if runs.Add(1) == 1 {
+			started <- struct{}{}
 			<-release
 			return errors.New("first attempt fails")
 		}
 		return nil
-	}, WithBusyWait(5*time.Second))
+	}, WithBusyWait(time.Minute), WithStore(st))
 	body := tokuBody("evt_1")
-	first := make(chan int)
-	go func() { first <- th.post(body).Code }()
-	for runs.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	second := make(chan int)
-	go func() { second <- th.post(body).Code }()
-	time.Sleep(50 * time.Millisecond)
+	sig := th.sign(body)
+	first := make(chan int, 1)
+	go func() { first <- th.sendAs("first", body, sig) }()
+	<-started
+	second := make(chan int, 1)
+	go func() { second <- th.sendAs("second", body, sig) }()
+	st.waitBusy(t, "second") // the duplicate waits on the failing first
 	close(release)
 	if c := <-first; c != http.StatusInternalServerError {
 		t.Fatalf("failing first delivery answered %d", c)
@@ -355,15 +431,24 @@ func TestTokuHandlerDuplicateDuringFailedFirstIsProcessed(t *testing.T) {
 
 func TestTokuHandlerBusyTooLongGets503(t *testing.T) {
 	t.Parallel()
-	release := make(chan struct{})
-	defer close(release)
-	th := newTokuHarness(t, func(ctx context.Context, e *toku.Event) error { <-release; return nil }, WithBusyWait(30*time.Millisecond))
+	release, started := make(chan struct{}), make(chan struct{}, 1)
+	th := newTokuHarness(t, func(ctx context.Context, e *toku.Event) error {
+		started <- struct{}{}
+		<-release
+		return nil
+	}, WithBusyWait(30*time.Millisecond))
 	body := tokuBody("evt_1")
-	go th.post(body)
-	time.Sleep(20 * time.Millisecond)
-	w := th.post(body)
+	sig := th.sign(body)
+	first := make(chan int, 1)
+	go func() { first <- th.sendAs("first", body, sig) }()
+	<-started
+	w := th.send(http.MethodPost, body, sig)
+	close(release)
 	if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
 		t.Fatalf("duplicate during a long first delivery answered %d (Retry-After %q), want 503 with Retry-After", w.Code, w.Header().Get("Retry-After"))
+	}
+	if c := <-first; c != http.StatusOK {
+		t.Fatalf("first delivery answered %d", c)
 	}
 }
 

@@ -24,7 +24,7 @@ func tpagaBenchBody(i int) string {
 // benchTpagaHandler is NewTpagaHandler with its defaults.
 func benchTpagaHandler(b *testing.B) http.Handler {
 	h, err := NewTpagaHandler(tpagaAuth, func(_ context.Context, n *tpaga.Notification) error {
-		if n.Amount != 20000 {
+		if a, err := n.Amount(); a != 20000 || err != nil {
 			b.Error("bad amount")
 		}
 		return nil

@@ -22,7 +22,12 @@ func ExampleVerifyTpaga() {
 		fmt.Println("refused:", err)
 		return
 	}
-	fmt.Println(n.Reference, n.Amount, "COP, Efecty order", n.EfectyOrderID)
+	amount, err := n.Amount()
+	if err != nil {
+		fmt.Println("unreadable amount:", err)
+		return
+	}
+	fmt.Println(n.Reference, amount, "COP, Efecty order", n.EfectyOrderID)
 
 	_, err = webhook.VerifyTpaga(body, "Basic guessed", "Basic 1234567890")
 	fmt.Println(err)
@@ -35,7 +40,11 @@ func ExampleVerifyTpaga() {
 // nil, and credits each deposit (efecty_order_id with reference) once.
 func ExampleNewTpagaHandler() {
 	h, err := webhook.NewTpagaHandler("Basic 1234567890", func(ctx context.Context, n *tpaga.Notification) error {
-		fmt.Printf("credit %d COP for reference %s\n", n.Amount, n.Reference)
+		amount, err := n.Amount()
+		if err != nil {
+			return err // 500: Tpaga retries; or keep n.Raw for a person to credit
+		}
+		fmt.Printf("credit %d COP for reference %s\n", amount, n.Reference)
 		return nil // a real handler records the deposit durably first
 	})
 	if err != nil {

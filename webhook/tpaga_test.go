@@ -45,7 +45,6 @@ func TestVerifyTpagaTable(t *testing.T) {
 		{"an old notification replayed", body, tpagaAuth, nil, nil},
 		{"missing", body, "", nil, ErrUnauthorized},
 		{"authentic but no efecty_order_id", []byte(`{"reference":"R1","amount":1}`), tpagaAuth, nil, ErrMalformedPayload},
-		{"authentic but a fraction of a peso", []byte(`{"reference":"R1","amount":1.5,"efecty_order_id":"1"}`), tpagaAuth, nil, ErrMalformedPayload},
 		{"unauthentic and malformed", []byte(`nope`), "Basic wrong", nil, ErrUnauthorized},
 	}
 	for _, tc := range cases {
@@ -55,7 +54,7 @@ func TestVerifyTpagaTable(t *testing.T) {
 			if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
-			if tc.want == nil && (n.Reference != "575657589293" || n.Amount != 20000 || n.EfectyOrderID != "999777555") {
+			if tc.want == nil && (n.Reference != "575657589293" || amountOf(n) != 20000 || n.EfectyOrderID != "999777555") {
 				t.Fatalf("notification %+v", n)
 			}
 			if err != nil && (strings.Contains(err.Error(), "1234567890") || strings.Contains(err.Error(), "old-value")) {
@@ -136,7 +135,7 @@ func TestTpagaHandlerAcknowledgesOnlyAfterUserCode(t *testing.T) {
 	fail.Store(true)
 	th := newTpagaHarness(t, func(ctx context.Context, n *tpaga.Notification) error {
 		calls.Add(1)
-		if n.Reference != "575657589293" || n.Amount != 20000 || string(n.Raw) != tpagaBody {
+		if n.Reference != "575657589293" || amountOf(n) != 20000 || string(n.Raw) != tpagaBody {
 			return errors.New("unexpected notification")
 		}
 		if fail.Load() {
@@ -263,4 +262,13 @@ func TestTpagaKeyIsUnambiguous(t *testing.T) {
 	if got := tpagaKey(&tpaga.Notification{Reference: "575657589293", EfectyOrderID: "999777555"}); got != "12:575657589293/999777555" {
 		t.Fatalf("key %q", got)
 	}
+}
+
+// amountOf is the notification's amount, -1 when unreadable.
+func amountOf(n *tpaga.Notification) int64 {
+	a, err := n.Amount()
+	if err != nil {
+		return -1
+	}
+	return a
 }

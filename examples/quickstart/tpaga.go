@@ -67,10 +67,11 @@ func tpagaFlow(ctx context.Context, p *printer, env func(string) string) error {
 	if err != nil {
 		return err
 	}
-	if n.Reference != ref.Reference || n.Amount != ref.Amount || n.EfectyOrderID != pay.EfectyOrderID {
-		return fmt.Errorf("handler got %+v, want reference %s, %d COP, order %s", n, ref.Reference, ref.Amount, pay.EfectyOrderID)
+	amount, err := n.Amount()
+	if err != nil || n.Reference != ref.Reference || amount != ref.Amount || n.EfectyOrderID != pay.EfectyOrderID {
+		return fmt.Errorf("handler got %+v (amount %d, %v), want reference %s, %d COP, order %s", n, amount, err, ref.Reference, ref.Amount, pay.EfectyOrderID)
 	}
-	p.step("webhook handler received the deposit: %d COP to %s (Efecty order %s)", n.Amount, n.Reference, n.EfectyOrderID)
+	p.step("webhook handler received the deposit: %d COP to %s (Efecty order %s)", amount, n.Reference, n.EfectyOrderID)
 
 	perm, err := c.PermanentReferences.Create(ctx, &tpaga.PermanentReferenceParams{Reference: "pagosdemo1", Requester: tpagaRequester, Description: "Referencia permanente de Ana"})
 	if err != nil {
@@ -85,7 +86,11 @@ func tpagaFlow(ctx context.Context, p *printer, env func(string) string) error {
 		if err != nil {
 			return err
 		}
-		p.step("the depositor paid %d COP to %s; the handler received it (order %s)", n.Amount, n.Reference, n.EfectyOrderID)
+		got, err := n.Amount()
+		if err != nil {
+			return err
+		}
+		p.step("the depositor paid %d COP to %s; the handler received it (order %s)", got, n.Reference, n.EfectyOrderID)
 	}
 	return tpagaDisableAndRefuse(ctx, p, c, sim, perm.Reference)
 }

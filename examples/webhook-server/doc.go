@@ -1,7 +1,8 @@
 // Command webhook-server serves the webhook handlers of every pagos provider
 // from one process, ready to deploy behind TLS.
 //
-//	TOKU_WEBHOOK_SECRET=whesec_… go run ./examples/webhook-server -addr 127.0.0.1:8080
+//	cd examples/webhook-server # a module of its own: its PostgreSQL driver stays out of pagos's graph
+//	TOKU_WEBHOOK_SECRET=whesec_… go run . -addr 127.0.0.1:8080
 //
 // Each provider is mounted only when its settings are present; the start-up
 // log says which routes are live and which are not, and why. A malformed

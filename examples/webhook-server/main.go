@@ -16,6 +16,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the example's PostgreSQL driver; pgstore takes any *sql.DB
+
 	"github.com/pagos-go/pagos/webhook"
 	"github.com/pagos-go/pagos/webhook/pgstore"
 )

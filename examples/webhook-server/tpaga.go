@@ -20,8 +20,12 @@ func mountTpaga(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common []we
 		return []route{{pattern, "TPAGA_NOTIFY_AUTHORIZATION is not set"}}, err
 	}
 	h, err := webhook.NewTpagaHandler(auth, func(ctx context.Context, n *tpaga.Notification) error {
+		amount, err := n.Amount()
+		if err != nil {
+			return err // 500: Tpaga retries; a real server could keep n.Raw for a person instead
+		}
 		log.Info("event received", "provider", "tpaga", "event", n.Reference+"/"+n.EfectyOrderID,
-			"reference", n.Reference, "efecty_order_id", n.EfectyOrderID, "amount_cop", n.Amount)
+			"reference", n.Reference, "efecty_order_id", n.EfectyOrderID, "amount_cop", amount)
 		return nil // a real server credits the deposit durably before returning nil
 	}, common...)
 	if err != nil {

@@ -26,5 +26,19 @@ func FuzzIDText(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = IDText(b)
+		var l Loose
+		if err := l.UnmarshalJSON(b); err != nil {
+			t.Fatalf("Loose refused %q: %v", b, err)
+		}
 	})
+}
+
+func TestLoose(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{`"x"`: "x", `12`: "12", `null`: "", `true`: "true", `{ "a" : [1, 2] }`: `{"a":[1,2]}`, `[ ]`: `[]`} {
+		var l Loose
+		if err := l.UnmarshalJSON([]byte(in)); err != nil || string(l) != want {
+			t.Errorf("Loose(%s) = %q, %v; want %q", in, l, err, want)
+		}
+	}
 }

@@ -481,11 +481,12 @@ func (s *Server) pay(w http.ResponseWriter, r *http.Request) {
 	}
 	d := &deposit{ID: s.newID("di_"), Reference: p.Reference, Amount: amount, EfectyOrderID: p.OrderID,
 		EfectyOfficeID: p.OfficeID, CreatedAt: s.now().UTC()}
-	n := &tpaga.Notification{Reference: d.Reference, Amount: d.Amount, EfectyOrderID: d.EfectyOrderID}
+	token := "" // for permanent ones Tpaga's value is undocumented: null
 	if ref.single != nil {
-		n.IdempotencyToken = ref.single.IdempotencyToken // for permanent ones Tpaga's value is undocumented: null
-		ref.enabled = false                              // used
+		token = ref.single.IdempotencyToken
+		ref.enabled = false // used
 	}
+	n := tpaga.NewNotification(d.Reference, d.Amount, d.EfectyOrderID, token)
 	d.notification, _ = json.Marshal(n)
 	ref.deposits = append(ref.deposits, d)
 	s.deposits[d.EfectyOrderID] = d

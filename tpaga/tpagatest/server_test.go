@@ -112,7 +112,7 @@ func TestSingleUseReferencePaidOnceAndNotified(t *testing.T) {
 		t.Fatalf("handler processed %d notifications, want 1 by the time Pay returned", len(got))
 	}
 	n := got[0]
-	if n.Reference != ref.Reference || n.Amount != 20000 || n.IdempotencyToken != ref.IdempotencyToken || n.EfectyOrderID != pay.EfectyOrderID {
+	if a, err := n.Amount(); n.Reference != ref.Reference || a != 20000 || err != nil || n.IdempotencyToken != ref.IdempotencyToken || n.EfectyOrderID != pay.EfectyOrderID {
 		t.Fatalf("notification %+v, want the reference, amount, its token and the order id", n)
 	}
 	if d := w.srv.Deliveries(); len(d) != 1 || d[0].Attempts != 1 || d[0].StatusCode != 200 || d[0].Err != nil {
@@ -154,7 +154,8 @@ func TestPermanentReferencePaidTwiceThenDisabled(t *testing.T) {
 		}
 	}
 	got := w.rc.notifications()
-	if len(got) != 2 || got[0].Amount != 15000 || got[1].Amount != 30000 || got[0].EfectyOrderID == got[1].EfectyOrderID || got[0].IdempotencyToken != "" {
+	amount := func(n *tpaga.Notification) int64 { a, _ := n.Amount(); return a }
+	if len(got) != 2 || amount(got[0]) != 15000 || amount(got[1]) != 30000 || got[0].EfectyOrderID == got[1].EfectyOrderID || got[0].IdempotencyToken != "" {
 		t.Fatalf("notifications %+v, want two deposits with distinct order ids and no token", got)
 	}
 	det, err := w.c.ReferenceDetails.Get(ctx, perm.Reference)

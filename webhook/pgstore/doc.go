@@ -26,6 +26,13 @@
 // together do not race; Schema returns the statement for your own migration
 // tool. Migrate never alters an existing table.
 //
+// A text column cannot hold NUL bytes or invalid UTF-8, yet a verified event
+// id may contain them (a JSON "\u0000"). So each key part is stored escaped,
+// injectively: a backslash as `\\`, a NUL or a byte outside valid UTF-8 as
+// `\xHH`, everything else as it is. Every key the verifiers accept is
+// stored, and two keys never share a row. (A key containing a backslash is
+// therefore stored differently from versions before this escaping.)
+//
 // # Semantics
 //
 // Claim is one INSERT … ON CONFLICT DO UPDATE statement: of any number of

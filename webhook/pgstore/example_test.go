@@ -53,7 +53,7 @@ func Example() {
 // The table Migrate creates, for teams that apply schema changes with their
 // own migration tool.
 func ExampleStore_Schema() {
-	db, _ := sql.Open("pgx", os.Getenv("DATABASE_URL")) // New does not connect
+	db, _ := sql.Open("postgres", os.Getenv("DATABASE_URL")) // New does not connect
 	store, _ := pgstore.New(db, pgstore.Config{Table: "billing.webhook_events"})
 	fmt.Print(store.Schema())
 	// Output:

@@ -11,17 +11,15 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pagos-go/pagos/internal/testutil"
 	"github.com/pagos-go/pagos/toku"
 	"github.com/pagos-go/pagos/webhook"
@@ -58,7 +56,7 @@ func TestMain(m *testing.M) {
 // runReplicaProcess serves a Toku handler whose user code announces the
 // event on stdout and then hangs, until the test kills the process.
 func runReplicaProcess(table string) error {
-	db, err := sql.Open("pgx", os.Getenv(testutil.PostgresDSNEnv))
+	db, err := sql.Open("postgres", os.Getenv(testutil.PostgresDSNEnv))
 	if err != nil {
 		return err
 	}
@@ -137,7 +135,13 @@ func deliverUntilOK(t *testing.T, url, event string, limit time.Duration) (busy 
 			t.Errorf("%s: delivery answered %d", event, code)
 			return busy
 		}
-		time.Sleep(time.Duration(20+rand.IntN(30)) * time.Millisecond)
+		// Pace the retries as a provider does; this orders nothing (the
+		// answer, not the pause, decides), and the test's end stops it.
+		select {
+		case <-time.After(25 * time.Millisecond):
+		case <-t.Context().Done():
+			return busy
+		}
 	}
 	t.Errorf("%s: not acknowledged within %s (%d answers of 503)", event, limit, busy)
 	return busy
@@ -344,16 +348,22 @@ func TestDatabaseOutageAnswers503ThenRecovers(t *testing.T) {
 	t.Parallel()
 	direct := openDB(t)
 	table := newTable(t, direct)
-	cfg, err := pgx.ParseConfig(testDSN(t))
+	dsn, err := url.Parse(testDSN(t))
+	if err != nil || dsn.Host == "" {
+		t.Fatalf("this test needs a URL DSN (postgres://user@host:port/db): %v", err)
+	}
+	server := dsn.Host
+	if dsn.Port() == "" {
+		server = net.JoinHostPort(dsn.Hostname(), "5432")
+	}
+	p := startProxy(t, server)
+	q := dsn.Query()
+	q.Set("connect_timeout", "2")
+	dsn.Host, dsn.RawQuery = p.addr(), q.Encode()
+	db, err := sql.Open("postgres", dsn.String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := startProxy(t, net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))))
-	host, port, _ := net.SplitHostPort(p.addr())
-	cfg.Host, cfg.Fallbacks, cfg.ConnectTimeout = host, nil, 2*time.Second
-	n, _ := strconv.Atoi(port)
-	cfg.Port = uint16(n)
-	db := stdlib.OpenDB(*cfg)
 	t.Cleanup(func() { db.Close() })
 	configurePool(db)
 
@@ -473,4 +483,25 @@ func (p *proxy) restore() {
 	p.mu.Lock()
 	p.down = false
 	p.mu.Unlock()
+}
+
+// An authentic event whose id holds a NUL or a lone surrogate (JSON
+// "\u0000", "\ud800") is processed once and acknowledged, never answered
+// 503 for a key the table cannot hold.
+func TestOddEventIDsAreProcessedOnce(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	st := newStore(t, db, newTable(t, db))
+	var calls atomic.Int32
+	url := serve(t, st, func(context.Context, *toku.Event) error { calls.Add(1); return nil })
+	for i, event := range []string{`evt_\u0000`, `evt_\u0000\u0000`, `evt_\ud800`, `evt_\\u0000`} {
+		for range 2 {
+			if code, _ := deliver(t, url, event); code != http.StatusOK {
+				t.Fatalf("event %s: %d, want 200", event, code)
+			}
+		}
+		if got := calls.Load(); got != int32(i+1) {
+			t.Fatalf("event %s: user code ran %d times in all, want %d", event, got, i+1)
+		}
+	}
 }

@@ -155,16 +155,14 @@ func (s *Store) Claim(ctx context.Context, key webhook.Key, lease time.Duration)
 	if lease <= 0 {
 		return webhook.Claim{}, fmt.Errorf("pgstore: lease %s must be positive", lease)
 	}
-	if err := checkKey(key); err != nil {
-		return webhook.Claim{}, err
-	}
 	token := newToken()
 	var (
 		status   string
 		attempts int
 		mine     bool
 	)
-	err := s.db.QueryRowContext(ctx, s.claim, key.Namespace, key.Provider, key.Event, interval(lease), token).Scan(&status, &attempts, &mine)
+	ns, prov, ev := storedKey(key)
+	err := s.db.QueryRowContext(ctx, s.claim, ns, prov, ev, interval(lease), token).Scan(&status, &attempts, &mine)
 	if err != nil {
 		return webhook.Claim{}, fmt.Errorf("pgstore: claim %s: %w", key, err)
 	}
@@ -200,7 +198,8 @@ func (s *Store) settle(ctx context.Context, verb string, c webhook.Claim, query 
 	if c.Token == "" {
 		return webhook.ErrNotOwner
 	}
-	args := append([]any{c.Key.Namespace, c.Key.Provider, c.Key.Event, c.Token}, extra...)
+	ns, prov, ev := storedKey(c.Key)
+	args := append([]any{ns, prov, ev, c.Token}, extra...)
 	res, err := s.db.ExecContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("pgstore: %s %s: %w", verb, c.Key, err)
@@ -265,15 +264,34 @@ func isIdent(s string) bool {
 	return true
 }
 
-// checkKey refuses what a PostgreSQL text column cannot hold, with a clearer
-// message than the database's.
-func checkKey(k webhook.Key) error {
-	for _, part := range []string{k.Namespace, k.Provider, k.Event} {
-		if !utf8.ValidString(part) || strings.IndexByte(part, 0) >= 0 {
-			return fmt.Errorf("pgstore: key %q: PostgreSQL text cannot hold invalid UTF-8 or NUL bytes", k.String())
-		}
+// storedKey spells each part of k as PostgreSQL text can hold it. A text
+// column refuses NUL bytes and invalid UTF-8, yet the verifiers accept any
+// event id a provider signs, so the parts are escaped injectively: a
+// backslash becomes `\\`, and a NUL or a byte that is not part of valid
+// UTF-8 becomes `\xHH`. Every other key is stored as it is.
+func storedKey(k webhook.Key) (namespace, provider, event string) {
+	return escapeText(k.Namespace), escapeText(k.Provider), escapeText(k.Event)
+}
+
+func escapeText(s string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 && strings.IndexByte(s, '\\') < 0 {
+		return s
 	}
-	return nil
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == 0 || (r == utf8.RuneError && n == 1):
+			b.WriteString(`\x`)
+			b.WriteString(hex.EncodeToString([]byte{s[i]}))
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // errorText makes cause's text storable: valid UTF-8, no NUL, at most

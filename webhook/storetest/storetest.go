@@ -148,6 +148,37 @@ func Run(t *testing.T, newStore func(t *testing.T) webhook.Store) {
 		}
 	})
 
+	// Verifiers accept any event id a provider signs, NUL bytes and invalid
+	// UTF-8 included (a JSON "\u0000", a Toku id signed as sent); a store
+	// that refused them would answer such an authentic event 503 forever.
+	// Keys that an escaping store might confuse stay distinct.
+	t.Run("EveryVerifiableKeyIsKept", func(t *testing.T) {
+		s := newStore(t)
+		events := []string{
+			"evt\x00", "evt\x00\x00", "evt", `evt\x00`, `evt\\x00`, "evt\xff", `evt\xff`, `evt\xFF`,
+			"evt\xc3", "evt\xc3\xa9", "evt\u00c3", `evt\`, `evt\\`, "\x00", "", "\xed\xa0\x80",
+		}
+		keys := make([]webhook.Key, 0, len(events)+1)
+		for _, ev := range events {
+			keys = append(keys, key(t, ev))
+		}
+		keys = append(keys, webhook.Key{Namespace: "ns\x00\xfe-" + t.Name(), Provider: "toku", Event: "evt"})
+		for _, k := range keys {
+			c := mustClaim(t, s, k, time.Minute)
+			if c.Status != webhook.Acquired || c.Key != k {
+				t.Fatalf("first claim of %q = %+v; want Acquired (another key shares its storage?)", k.String(), c)
+			}
+			if err := s.Complete(ctx, c); err != nil {
+				t.Fatalf("Complete %q: %v", k.String(), err)
+			}
+		}
+		for _, k := range keys {
+			if d := mustClaim(t, s, k, time.Minute); d.Status != webhook.Done || d.Key != k {
+				t.Fatalf("claim of %q after Complete = %+v, want Done", k.String(), d)
+			}
+		}
+	})
+
 	t.Run("ConcurrentClaimsAcquireOnce", func(t *testing.T) {
 		s := newStore(t)
 		k := key(t, "evt_1")
