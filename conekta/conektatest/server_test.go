@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/pagos-go/pagos/conekta"
 	"github.com/pagos-go/pagos/conekta/conektatest"
 	"github.com/pagos-go/pagos/internal/testutil"
