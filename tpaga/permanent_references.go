@@ -42,7 +42,7 @@ func (p *PermanentReferenceParams) check() error {
 		return check.Invalid("tpaga", "PermanentReferenceParams.Reference",
 			"%q must be exactly %d letters and digits, such as \"reysantana\"; Tpaga adds your 2-character prefix", p.Reference, permanentReferenceLen)
 	}
-	if err := p.Requester.check("PermanentReferenceParams"); err != nil {
+	if err := p.Requester.check("PermanentReferenceParams", false); err != nil {
 		return err
 	}
 	return checkDescription("PermanentReferenceParams.Description", p.Description)

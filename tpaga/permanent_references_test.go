@@ -40,6 +40,31 @@ func TestPermanentReferencesCreate(t *testing.T) {
 	}
 }
 
+// Tpaga's swagger requires only the document and the description of a
+// permanent reference: a requester without names goes out without them.
+func TestPermanentReferencesCreateWithoutNames(t *testing.T) {
+	t.Parallel()
+	c, _, mux := setup(t)
+	mux.HandleFunc(api+"/permanent_references", func(w http.ResponseWriter, r *http.Request) {
+		wire(t, r, "POST", "", `{
+			"requester_document_type": "CC",
+			"requester_document_number": "333222111",
+			"description": "Referencia sin nombres"
+		}`)
+		respond(w, 201, `{"reference":"TSREYSANTANA","agreement":"110784","enabled":true}`)
+	})
+	got, err := c.PermanentReferences.Create(t.Context(), &PermanentReferenceParams{
+		Requester:   Requester{DocumentType: DocumentCC, DocumentNumber: "333222111"},
+		Description: "Referencia sin nombres",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Reference != "TSREYSANTANA" {
+		t.Errorf("reference = %q, want TSREYSANTANA", got.Reference)
+	}
+}
+
 func TestPermanentReferencesCreateValidates(t *testing.T) {
 	t.Parallel()
 	c, _, _ := setup(t)

@@ -35,7 +35,7 @@ func (p *ReferenceParams) check() error {
 	if p == nil {
 		return check.Invalid("tpaga", "ReferenceParams", "is nil")
 	}
-	if err := p.Requester.check("ReferenceParams"); err != nil {
+	if err := p.Requester.check("ReferenceParams", true); err != nil {
 		return err
 	}
 	if err := checkDescription("ReferenceParams.Description", p.Description); err != nil {

@@ -33,20 +33,24 @@ const (
 // Requester is the person a reference belongs to: whoever deposits with it.
 // Its fields travel as Tpaga's requester_* fields.
 type Requester struct {
-	FirstNames     string       `json:"requester_first_names"`            // required
-	LastNames      string       `json:"requester_last_names"`             // required
+	FirstNames     string       `json:"requester_first_names,omitempty"`  // required for single-use references
+	LastNames      string       `json:"requester_last_names,omitempty"`   // required for single-use references
 	DocumentType   DocumentType `json:"requester_document_type"`          // required: DocumentCC or DocumentCE
 	DocumentNumber string       `json:"requester_document_number"`        // required: digits for CC
 	PhoneNumber    string       `json:"requester_phone_number,omitempty"` // such as "+573000000000"
 	Email          string       `json:"requester_email,omitempty"`
 }
 
-func (r *Requester) check(parent string) error {
+// check validates the requester. Tpaga's swagger requires only the
+// document type and number of a permanent reference's requester, so names
+// are checked only where namesRequired (single-use references, whose
+// required fields are undocumented: the guide always sends names).
+func (r *Requester) check(parent string, namesRequired bool) error {
 	f := parent + ".Requester."
 	switch {
-	case strings.TrimSpace(r.FirstNames) == "":
+	case namesRequired && strings.TrimSpace(r.FirstNames) == "":
 		return check.Invalid("tpaga", f+"FirstNames", "is required: the depositor's first names, such as \"Noa\"")
-	case strings.TrimSpace(r.LastNames) == "":
+	case namesRequired && strings.TrimSpace(r.LastNames) == "":
 		return check.Invalid("tpaga", f+"LastNames", "is required: the depositor's last names, such as \"Tamayo Carreño\"")
 	case r.DocumentType != DocumentCC && r.DocumentType != DocumentCE:
 		return check.Invalid("tpaga", f+"DocumentType", "is %q; use tpaga.DocumentCC (cédula de ciudadanía) or tpaga.DocumentCE (cédula de extranjería)", r.DocumentType)

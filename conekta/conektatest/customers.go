@@ -24,7 +24,13 @@ func (c *customer) wire() *conekta.Customer {
 func (src *source) wire() *conekta.PaymentSource { return wire[conekta.PaymentSource](src.obj) }
 
 func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request) {
-	var p conekta.CustomerParams
+	// phone is required from API 2.3.0 on, but with no minimum length:
+	// "" is a phone (Conekta's own Go SDK sends it when none is set), only
+	// a missing field is refused.
+	var p struct {
+		conekta.CustomerParams
+		Phone *string `json:"phone"`
+	}
 	if err := decodeBody(r, &p); err != nil {
 		s.answer(w, nil, err)
 		return
@@ -35,8 +41,11 @@ func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request) {
 		err = invalid("name", "The name is required.")
 	case p.Email == "":
 		err = invalid("email", "The email is required.")
-	case p.Phone == "" && !legacy(r):
+	case p.Phone == nil && !legacy(r):
 		err = invalid("phone", "The phone is required.")
+	}
+	if p.Phone != nil {
+		p.CustomerParams.Phone = *p.Phone
 	}
 	if err != nil {
 		s.answer(w, nil, err)
@@ -45,7 +54,7 @@ func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := &customer{Customer: conekta.Customer{
-		ID: s.newID("cus_"), Object: "customer", CreatedAt: conekta.TimeOf(s.now()), Name: p.Name, Email: p.Email, Phone: p.Phone,
+		ID: s.newID("cus_"), Object: "customer", CreatedAt: conekta.TimeOf(s.now()), Name: p.Name, Email: p.Email, Phone: p.CustomerParams.Phone,
 		CustomReference: p.CustomReference, DateOfBirth: p.DateOfBirth, NationalID: p.NationalID, Metadata: p.Metadata,
 	}}
 	if p.Corporate != nil {
@@ -88,7 +97,7 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	out, err := page(r, ids, func(id string) *conekta.Customer { return s.customers[id].wire() })
+	out, err := s.page(r, ids, func(id string) any { return s.customers[id].wire() })
 	s.answer(w, out, err)
 }
 
@@ -174,7 +183,8 @@ func (s *Server) newSourceLocked(c *customer, p *conekta.PaymentSourceParams, pa
 		src.card = tok.card
 		src.obj["id"] = s.newID("src_")
 		for k, v := range map[string]any{"last4": tok.card.last4, "bin": "424242", "brand": tok.card.brand, "card_type": "credit",
-			"exp_month": "12", "exp_year": "30", "name": c.Name, "default": len(c.sources) == 0, "payment_source_status": "active"} {
+			"exp_month": "12", "exp_year": "30", "name": c.Name, "default": len(c.sources) == 0, "payment_source_status": "active",
+			"issuer": "BANAMEX", "visible_on_checkout": false} {
 			src.obj[k] = v
 		}
 	case p.Type == conekta.SourceCashRecurrent || p.Type == conekta.SourceOxxoRecurrent:
@@ -248,7 +258,7 @@ func (s *Server) listSources(w http.ResponseWriter, r *http.Request) {
 		ids = append(ids, src.id())
 		byID[src.id()] = src
 	}
-	out, err := page(r, ids, func(id string) *conekta.PaymentSource { return byID[id].wire() })
+	out, err := s.page(r, ids, func(id string) any { return byID[id].wire() })
 	s.answer(w, out, err)
 }
 
@@ -309,8 +319,11 @@ func (s *Server) deleteSource(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	delete(s.recurring, sourceReference(src))
-	out := src.wire()
-	out.Deleted = true
+	// A PaymentSource marshals its Raw form, so deleted goes in the map.
+	out := map[string]any{"deleted": true}
+	for k, v := range src.obj {
+		out[k] = v
+	}
 	s.answer(w, out, nil)
 }
 

@@ -19,7 +19,23 @@
 // sent. Tokens.Create makes tokens from card numbers (CardVisa,
 // CardDeclined, CardInsufficientFunds). A token is used once. Card orders are
 // paid at once (order.paid, charge.paid) unless pre-authorized; cash orders
-// stay pending_payment until paid at the till.
+// stay pending_payment until paid at the till. A SPEI charge
+// (payment_method type "spei", conekta.MethodSPEI) answers a
+// bank_transfer_payment with the CLABE and bank to transfer to, and stays
+// pending_payment.
+//
+// # Agreement with Conekta's OpenAPI file
+//
+// The fake's own tests (in conekta/conektatest/spectest, a module of its own
+// so the validator's dependencies stay out of yours) check every request it
+// accepts and every answer it gives against Conekta's official OpenAPI file
+// (2.3.0), so it answers
+// what Conekta sends, optional fields included (a customer's corporate,
+// custom_reference and metadata, nested lists' page URLs, a charge's
+// reference_id and refunds, each refund's reason), and refuses what the
+// file forbids: a customer without a phone ("" is a phone), a line item
+// name under 3 characters. Where the file is wrong, or the fake differs on
+// purpose (it accepts loopback webhook URLs), the tests name the exception.
 //
 // # Recurring cash at the till
 //

@@ -31,7 +31,7 @@ type Delivery struct {
 func (s *Server) emitLocked(typ conekta.EventType, object any) json.RawMessage {
 	id := s.newID("evt_")
 	raw, err := json.Marshal(map[string]any{"id": id, "object": "event", "type": typ, "livemode": false, "created_at": s.now().Unix(),
-		"webhook_status": "pending", "webhook_logs": []any{}, "data": map[string]any{"object": object, "previous_attributes": map[string]any{}}})
+		"webhook_status": "pending", "webhook_logs": []any{}, "data": map[string]any{"object": s.render(object), "previous_attributes": map[string]any{}}})
 	if err != nil {
 		panic("conektatest: " + err.Error())
 	}
@@ -259,7 +259,7 @@ func (s *Server) getEvent(w http.ResponseWriter, r *http.Request) {
 func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out, err := page(r, s.eventIDs, s.eventJSONLocked)
+	out, err := s.page(r, s.eventIDs, func(id string) any { return s.eventJSONLocked(id) })
 	s.answer(w, out, err)
 }
 
@@ -335,7 +335,7 @@ func (s *Server) getWebhook(w http.ResponseWriter, r *http.Request) {
 func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out, err := page(r, s.webhookIDs, func(id string) *conekta.Webhook { return s.webhooks[id] })
+	out, err := s.page(r, s.webhookIDs, func(id string) any { return s.webhooks[id] })
 	s.answer(w, out, err)
 }
 
@@ -459,7 +459,7 @@ func (s *Server) getKey(w http.ResponseWriter, r *http.Request) {
 func (s *Server) listKeys(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out, err := page(r, s.keyIDs, func(id string) *conekta.WebhookKey { return &s.keys[id].WebhookKey })
+	out, err := s.page(r, s.keyIDs, func(id string) any { return &s.keys[id].WebhookKey })
 	s.answer(w, out, err)
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pagos-go/pagos/conekta"
 )
@@ -15,12 +16,29 @@ import (
 // --- orders -----------------------------------------------------------------
 
 func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
-	var p conekta.OrderParams
-	if err := decodeBody(r, &p); err != nil {
+	// customer_info.phone is required but may be "", as a customer's: the
+	// shallower CustomerInfo field tells a missing phone from an empty one.
+	var body struct {
+		conekta.OrderParams
+		CustomerInfo *struct {
+			conekta.CustomerInfo
+			Phone *string `json:"phone"`
+		} `json:"customer_info"`
+	}
+	if err := decodeBody(r, &body); err != nil {
 		s.answer(w, nil, err)
 		return
 	}
-	if err := checkOrder(&p); err != nil {
+	p := body.OrderParams
+	phoneSent := false
+	if ci := body.CustomerInfo; ci != nil {
+		info := ci.CustomerInfo
+		if ci.Phone != nil {
+			info.Phone, phoneSent = *ci.Phone, true
+		}
+		p.CustomerInfo = &info
+	}
+	if err := checkOrder(&p, phoneSent); err != nil {
 		s.answer(w, nil, err)
 		return
 	}
@@ -32,7 +50,7 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkOrder answers what Conekta refuses as a 422.
-func checkOrder(p *conekta.OrderParams) error {
+func checkOrder(p *conekta.OrderParams, phoneSent bool) error {
 	switch {
 	case p.Currency == "":
 		return invalid("currency", "The currency is required.")
@@ -40,25 +58,35 @@ func checkOrder(p *conekta.OrderParams) error {
 		return invalid("currency", "The currency must have 3 letters.")
 	case p.CustomerInfo == nil:
 		return invalid("customer_info", "The customer_info is required.")
-	case p.CustomerInfo.CustomerID == "" && (p.CustomerInfo.Name == "" || p.CustomerInfo.Email == "" || p.CustomerInfo.Phone == ""):
+	case p.CustomerInfo.CustomerID == "" && (p.CustomerInfo.Name == "" || p.CustomerInfo.Email == "" || !phoneSent):
 		return invalid("customer_info", "The customer_info needs a customer_id, or a name, email and phone.")
 	case len(p.LineItems) == 0:
 		return invalid("line_items", "The line_items are required.")
 	}
-	for i, li := range p.LineItems {
-		param := fmt.Sprintf("line_items[%d].", i)
-		switch {
-		case li == nil || li.Name == "":
-			return invalid(param+"name", "The name is required.")
-		case li.UnitPrice < 0:
-			return invalid(param+"unit_price", "The unit_price must be 0 or more centavos.")
-		case li.Quantity < 1:
-			return invalid(param+"quantity", "The quantity must be 1 or more.")
-		}
+	if err := checkLineItems(p.LineItems); err != nil {
+		return err
 	}
 	for i, c := range p.Charges {
 		if c == nil || c.PaymentMethod == nil || c.PaymentMethod.Type == "" {
 			return invalid(fmt.Sprintf("charges[%d].payment_method.type", i), "The payment_method type is required.")
+		}
+	}
+	return nil
+}
+
+// checkLineItems answers a line item Conekta refuses as a 422.
+func checkLineItems(items []*conekta.LineItem) error {
+	for i, li := range items {
+		param := fmt.Sprintf("line_items[%d].", i)
+		switch {
+		case li == nil || li.Name == "":
+			return invalid(param+"name", "The name is required.")
+		case utf8.RuneCountInString(li.Name) < 3 || utf8.RuneCountInString(li.Name) > 249:
+			return invalid(param+"name", "The name must have 3 to 249 characters.")
+		case li.UnitPrice < 0:
+			return invalid(param+"unit_price", "The unit_price must be 0 or more centavos.")
+		case li.Quantity < 1:
+			return invalid(param+"quantity", "The quantity must be 1 or more.")
 		}
 	}
 	return nil
@@ -216,8 +244,21 @@ func (s *Server) newChargeLocked(o *conekta.Order, cus *customer, cp *conekta.Ch
 			"barcode_url": s.URL + "/barcodes/" + ref + ".png", "expires_at": exp.Unix(), "store_names": []string{"OXXO"}, "product_type": "cash_in"}
 		s.cashOrders[ref] = o.ID
 		return wire[conekta.Charge](ch), nil
+	case m.Type == conekta.MethodSPEI:
+		// A bank transfer: Conekta gives a CLABE to pay to, and the charge
+		// waits for the transfer.
+		s.references++
+		account := clabe(s.references)
+		exp := m.ExpiresAt
+		if exp.IsZero() {
+			exp = conekta.TimeOf(s.now().Add(30 * 24 * time.Hour))
+		}
+		ch["status"] = conekta.ChargePendingPayment
+		ch["payment_method"] = map[string]any{"object": "bank_transfer_payment", "type": "spei", "bank": "STP", "clabe": account,
+			"receiving_account_number": account, "receiving_account_bank": "STP", "expires_at": exp.Unix(), "payment_attempts": []any{}}
+		return wire[conekta.Charge](ch), nil
 	default:
-		return nil, invalid(param+"payment_method.type", fmt.Sprintf("The fake charges default, card and cash payment methods, not %q.", m.Type))
+		return nil, invalid(param+"payment_method.type", fmt.Sprintf("The fake charges default, card, cash and spei payment methods, not %q.", m.Type))
 	}
 	if src.card != nil {
 		return s.cardChargeLocked(ch, src.card, cus, preAuthorize)
@@ -287,7 +328,7 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 			ids = append(ids, id)
 		}
 	}
-	out, err := page(r, ids, func(id string) *conekta.Order { return s.orders[id] })
+	out, err := s.page(r, ids, func(id string) any { return s.orders[id] })
 	s.answer(w, out, err)
 }
 
@@ -316,6 +357,8 @@ func (s *Server) updateOrder(w http.ResponseWriter, r *http.Request) {
 		err = precondition("combo.order.cannot_be_updated_because_has_charge", "The order cannot be updated because it has a charge.")
 	case len(p.Charges) > 0:
 		err = invalid("charges", "The fake adds charges when an order is created only.")
+	case checkLineItems(p.LineItems) != nil:
+		err = checkLineItems(p.LineItems)
 	default:
 		if p.Metadata != nil {
 			o.Metadata = p.Metadata
@@ -418,7 +461,9 @@ func (s *Server) refundOrder(w http.ResponseWriter, r *http.Request) {
 		if ch.Refunds == nil {
 			ch.Refunds = &conekta.List[*conekta.Refund]{}
 		}
-		ch.Refunds.Data = append(ch.Refunds.Data, &conekta.Refund{ID: s.newID("ref_"), Object: "refund", Amount: p.Amount,
+		refundID := s.newID("ref_")
+		s.refundReasons[refundID] = p.Reason
+		ch.Refunds.Data = append(ch.Refunds.Data, &conekta.Refund{ID: refundID, Object: "refund", Amount: p.Amount,
 			Status: "refunded", CreatedAt: conekta.TimeOf(s.now()), AuthCode: "123456"})
 		if o.PaymentStatus == conekta.OrderRefunded {
 			ch.Status = conekta.ChargeRefunded

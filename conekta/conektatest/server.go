@@ -95,7 +95,10 @@ type Server struct {
 	approval    *approvalURL
 	deliveries  []Delivery
 	syncCalls   []SyncCall
-	references  int // counter of generated cash references
+	references  int // counter of generated cash and SPEI references
+	// refundReasons keeps each refund's reason, which conekta.Refund has
+	// no field for.
+	refundReasons map[string]string
 }
 
 type customer struct {
@@ -111,8 +114,7 @@ type source struct {
 	card       *card
 }
 
-func (src *source) id() string  { return src.obj["id"].(string) }
-func (src *source) typ() string { return src.obj["type"].(string) }
+func (src *source) id() string { return src.obj["id"].(string) }
 
 type card struct {
 	last4, brand string
@@ -180,23 +182,24 @@ func WithSyncLimit(d time.Duration) Option { return func(s *Server) { s.syncLimi
 // the test ends; otherwise call Close.
 func NewServer(tb testing.TB, opts ...Option) *Server {
 	s := &Server{
-		APIKey:      DefaultAPIKey,
-		now:         time.Now,
-		sleep:       fake.Sleep,
-		maxAttempts: 5,
-		syncLimit:   DefaultSyncLimit,
-		customers:   map[string]*customer{},
-		tokens:      map[string]*token{},
-		orders:      map[string]*conekta.Order{},
-		cashOrders:  map[string]string{},
-		recurring:   map[string]*source{},
-		events:      map[string]json.RawMessage{},
-		logs:        map[string][]*conekta.WebhookLog{},
-		webhooks:    map[string]*conekta.Webhook{},
-		outboxes:    map[string]*outbox{},
-		keys:        map[string]*signingKey{},
-		hc:          fake.HTTPClient(),
-		newID:       fake.IDs(),
+		APIKey:        DefaultAPIKey,
+		now:           time.Now,
+		sleep:         fake.Sleep,
+		maxAttempts:   5,
+		syncLimit:     DefaultSyncLimit,
+		customers:     map[string]*customer{},
+		tokens:        map[string]*token{},
+		orders:        map[string]*conekta.Order{},
+		cashOrders:    map[string]string{},
+		recurring:     map[string]*source{},
+		events:        map[string]json.RawMessage{},
+		logs:          map[string][]*conekta.WebhookLog{},
+		webhooks:      map[string]*conekta.Webhook{},
+		outboxes:      map[string]*outbox{},
+		keys:          map[string]*signingKey{},
+		refundReasons: map[string]string{},
+		hc:            fake.HTTPClient(),
+		newID:         fake.IDs(),
 	}
 	for _, o := range opts {
 		o(s)
@@ -424,7 +427,7 @@ func (s *Server) answer(w http.ResponseWriter, v any, err error) {
 	case err != nil:
 		s.writeError(w, http.StatusInternalServerError, "api_error", "conekta.errors.api.system.general_failure", "", err.Error())
 	default:
-		writeJSON(w, http.StatusOK, v)
+		writeJSON(w, http.StatusOK, s.render(v))
 	}
 }
 
@@ -441,7 +444,7 @@ func decodeBody(r *http.Request, v any) error {
 
 // page answers one page of a list, in creation order, paged by object id
 // as Conekta pages: limit (1..250, default 20) objects after next.
-func page[T any](r *http.Request, ids []string, get func(id string) T) (any, error) {
+func (s *Server) page(r *http.Request, ids []string, get func(id string) any) (any, error) {
 	q := r.URL.Query()
 	limit := 20
 	if v := q.Get("limit"); v != "" {
@@ -464,9 +467,9 @@ func page[T any](r *http.Request, ids []string, get func(id string) T) (any, err
 		}
 	}
 	end := min(start+limit, len(ids))
-	data := make([]T, 0, end-start)
+	data := make([]any, 0, end-start)
 	for _, id := range ids[start:end] {
-		data = append(data, get(id))
+		data = append(data, s.render(get(id)))
 	}
 	out := map[string]any{"object": "list", "has_more": end < len(ids), "data": data, "next_page_url": nil, "previous_page_url": nil}
 	if end < len(ids) && end > start {

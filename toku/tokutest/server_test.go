@@ -105,8 +105,22 @@ func newWorld(t *testing.T, events []toku.EventType, fakeOpts []tokutest.Option,
 func TestPayInvoiceDeliversSignedEventsOnce(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	w := newWorld(t, []toku.EventType{toku.EventTransactionSuccess, toku.EventPaymentIntentSucceeded}, nil)
+	// The fake's clock is the real one (signatures must be fresh), but the
+	// day reconciled below is the day the fake read last, not another
+	// reading of the wall clock that may fall after midnight.
+	var clockMu sync.Mutex
+	var lastRead time.Time
+	clock := func() time.Time {
+		clockMu.Lock()
+		defer clockMu.Unlock()
+		lastRead = time.Now()
+		return lastRead
+	}
+	w := newWorld(t, []toku.EventType{toku.EventTransactionSuccess, toku.EventPaymentIntentSucceeded}, []tokutest.Option{tokutest.WithClock(clock)})
 	pay, err := w.srv.PayInvoice(ctx, w.inv.ID)
+	clockMu.Lock()
+	paidOn := toku.DateOf(lastRead.UTC())
+	clockMu.Unlock()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +166,7 @@ func TestPayInvoiceDeliversSignedEventsOnce(t *testing.T) {
 	}
 
 	// Reconciliation over today finds the payment when the merchant lacks it.
-	today := toku.DateOf(time.Now().UTC())
+	today := paidOn
 	rep, err := w.c.Payments.Reconcile(ctx, &toku.ReconcileParams{From: today, To: today, Seen: toku.SeenIDs(tr.ID)})
 	if err != nil || rep.Checked != 1 || len(rep.Missing) != 0 {
 		t.Fatalf("reconcile with the id seen: %+v, %v", rep, err)

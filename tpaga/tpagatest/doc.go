@@ -15,7 +15,11 @@
 // The cash-in endpoints take "Authorization: Basic <Token>" and the
 // simulator takes "x-api-key: <EfectyAPIKey>"; anything else gets 401.
 // Requests missing required fields, with a document type other than CC or
-// CE, or a permanent reference that is not 10 letters and digits get 400.
+// CE, or a permanent reference that is not 10 letters and digits get 400,
+// each field's problem worded as Django REST framework words it ("This
+// field is required." for a missing document type). A single-use reference
+// requires the depositor's names; a permanent one requires only the
+// document type and number and the description, as Tpaga's swagger says.
 // A single-use create repeated with the same idempotency_token returns the
 // reference it made. Creating an existing permanent reference enables it
 // again; only permanent references can be enabled or disabled.

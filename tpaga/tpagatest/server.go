@@ -273,11 +273,20 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-func checkRequester(f fieldErrors, r *tpaga.Requester) {
-	f.required("requester_first_names", r.FirstNames)
-	f.required("requester_last_names", r.LastNames)
+// checkRequester checks who asks for a reference. Only the document is
+// documented as required for a permanent reference (its swagger); a
+// single-use one, as in the guide, needs the names too.
+func checkRequester(f fieldErrors, r *tpaga.Requester, names bool) {
+	if names {
+		f.required("requester_first_names", r.FirstNames)
+		f.required("requester_last_names", r.LastNames)
+	}
 	f.required("requester_document_number", r.DocumentNumber)
-	if r.DocumentType != tpaga.DocumentCC && r.DocumentType != tpaga.DocumentCE {
+	switch r.DocumentType {
+	case tpaga.DocumentCC, tpaga.DocumentCE:
+	case "":
+		f.add("requester_document_type", "This field is required.")
+	default:
 		f.add("requester_document_type", strconv.Quote(string(r.DocumentType))+" is not a valid choice.")
 	}
 }
@@ -290,7 +299,7 @@ func (s *Server) createReference(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := fieldErrors{}
-	checkRequester(f, &p.Requester)
+	checkRequester(f, &p.Requester, true)
 	f.required("description", p.Description)
 	f.required("idempotency_token", p.IdempotencyToken)
 	if p.Amount < 0 {
@@ -319,7 +328,7 @@ func (s *Server) createPermanent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := fieldErrors{}
-	checkRequester(f, &p.Requester)
+	checkRequester(f, &p.Requester, false)
 	f.required("description", p.Description)
 	if p.Reference != "" && (len(p.Reference) != 10 || strings.Trim(strings.ToUpper(p.Reference), "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "") {
 		f.add("reference", "Ensure this field has exactly 10 letters and digits.")

@@ -309,6 +309,21 @@ func TestFakeAuthenticatesAndValidatesLikeTpaga(t *testing.T) {
 	if status != 400 || !strings.Contains(string(b), `"reference"`) {
 		t.Fatalf("a 5-character permanent reference: %d %s", status, b)
 	}
+	// Only the document and the description are required of a permanent
+	// reference (Tpaga's swagger; research §4.2): no names.
+	status, b = raw("POST", "/api/cashin/v1/public/permanent_references", "Authorization", "Basic "+srv.Token,
+		`{"reference":"sinnombres","requester_document_type":"CC","requester_document_number":"333222111","description":"d"}`)
+	if status != 201 || !strings.Contains(string(b), `"reference":"`+srv.Prefix+`SINNOMBRES"`) {
+		t.Fatalf("a permanent reference without names: %d %s", status, b)
+	}
+	// A missing document type is a missing field, as Django REST framework
+	// words it, not an invalid choice.
+	status, b = raw("POST", "/api/cashin/v1/public/permanent_references", "Authorization", "Basic "+srv.Token,
+		`{"requester_document_number":"333222111","description":"d"}`)
+	if status != 400 {
+		t.Fatalf("a permanent reference without a document type: %d %s", status, b)
+	}
+	testutil.JSONEqual(t, b, `{"requester_document_type":["This field is required."]}`)
 	status, b = raw("POST", "/api/efecty/payment", "X-Api-Key", srv.EfectyAPIKey, `{"reference":"`+ref.Reference+`","amount":20000,"efectyOrderId":"1"}`)
 	if status != 400 || !strings.Contains(string(b), `"amount"`) {
 		t.Fatalf("amount as a number (the simulator takes a string): %d %s", status, b)
