@@ -52,7 +52,8 @@ type Provider struct {
 // Client is the one HTTP pipeline every provider client sends through.
 type Client struct {
 	p         Provider
-	base      string // scheme://host/path without trailing slash, plus the prefix
+	timeout   time.Duration // per attempt, as copyClient set it
+	base      string        // scheme://host/path without trailing slash, plus the prefix
 	rc        *retryablehttp.Client
 	log       *slog.Logger
 	maxBody   int64
@@ -75,9 +76,10 @@ func New(p Provider, s Settings) (*Client, error) {
 	if s.RetryWaitMin <= 0 || s.RetryWaitMax < s.RetryWaitMin {
 		return nil, fmt.Errorf("%s: retry waits must satisfy 0 < min <= max", p.Name)
 	}
-	hc := copyClient(s.HTTPClient, s.Timeout)
+	hc, timeout := copyClient(s.HTTPClient, s.Timeout)
 	c := &Client{
 		p:         p,
+		timeout:   timeout,
 		base:      s.BaseURL.String() + p.PathPrefix,
 		log:       s.Logger,
 		maxBody:   s.MaxResponseBytes,
@@ -137,8 +139,9 @@ func New(p Provider, s Settings) (*Client, error) {
 
 // copyClient copies the caller's client (never changing it), refuses
 // redirects, and sets the per-attempt timeout: timeout when it is set, else
-// the caller's own Timeout, else DefaultTimeout.
-func copyClient(user *http.Client, timeout time.Duration) *http.Client {
+// the caller's own Timeout, else DefaultTimeout. It returns the copy and the
+// timeout in force.
+func copyClient(user *http.Client, timeout time.Duration) (*http.Client, time.Duration) {
 	var hc http.Client
 	if user != nil {
 		hc = *user
@@ -147,6 +150,7 @@ func copyClient(user *http.Client, timeout time.Duration) *http.Client {
 		} else if hc.Timeout == 0 {
 			hc.Timeout = DefaultTimeout
 		}
+		timeout = hc.Timeout
 	} else {
 		// Our own transport bounds each phase of an attempt: connecting
 		// (30 s), the TLS handshake (10 s) and waiting for the response
@@ -169,7 +173,7 @@ func copyClient(user *http.Client, timeout time.Duration) *http.Client {
 	// net/http forwards x-api-key and friends across hosts on a redirect;
 	// no provider API needs one, so none is followed.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &hc
+	return &hc, timeout
 }
 
 // Request is one logical API call.
@@ -415,6 +419,11 @@ func (c *Client) transportError(ctx context.Context, r *Request, st *attemptStat
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
+			// net/http may report its own deadline as a bare "context
+			// deadline exceeded": say which limit ran out.
+			if ue.Timeout() {
+				err = fmt.Errorf("timeout: no response within %v (WithTimeout sets it): %w", c.timeout, err)
+			}
 		}
 	}
 	var ns *notSentError
