@@ -114,13 +114,13 @@ func (s *CustomersService) List(ctx context.Context, p *ListParams, opts ...Requ
 	if err != nil {
 		return nil, err
 	}
-	return call[List[*Customer]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/customers", Query: q}, opts)
+	return list(ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/customers", Query: q}, opts, func(c *Customer) string { return c.ID })
 }
 
 // All iterates over every customer matching p, fetching pages as the loop
 // needs them. Stop early by breaking out of the loop.
 func (s *CustomersService) All(ctx context.Context, p *ListParams, opts ...RequestOption) iter.Seq2[*Customer, error] {
-	return allPages(ctx, func(c *Customer) string { return c.ID }, func(ctx context.Context, cursor string) (*List[*Customer], error) {
+	return allPages(ctx, func(ctx context.Context, cursor string) (*List[*Customer], error) {
 		return s.List(ctx, p.after(cursor), opts...)
 	})
 }

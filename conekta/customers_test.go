@@ -32,7 +32,7 @@ func TestCustomersCreateWithRecurringCash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.ID != "cus_2jP5P8huCTWqcTtrn" || got.CreatedAt.Unix() != 1538686075 || got.PaymentSources == nil || got.PaymentSources.Total != 1 {
+	if got.ID != "cus_2jP5P8huCTWqcTtrn" || got.CreatedAt.Unix() != 1538686075 || got.PaymentSources == nil || len(got.PaymentSources.Data) != 1 {
 		t.Fatalf("customer %+v", got)
 	}
 	src := got.PaymentSources.Data[0]
@@ -147,7 +147,7 @@ func TestCustomersGetListAllUpdateDelete(t *testing.T) {
 	}
 	params := &ListParams{Limit: 2, Search: "ana"}
 	page, err := c.Customers.List(ctx, params)
-	if err != nil || len(page.Data) != 2 || !page.HasMore {
+	if err != nil || len(page.Data) != 2 || !page.HasMore || page.NextCursor != "cus_2" {
 		t.Fatalf("List = %+v, %v", page, err)
 	}
 	var ids []string

@@ -88,9 +88,10 @@
 //
 // # Pagination
 //
-// List returns one page (List.Data, List.HasMore); All returns an
-// iter.Seq2 over every item, asking for the page after the last item's id
-// while Conekta says has_more. pagos never follows the next_page_url Conekta
+// List returns one page (List.Data, List.HasMore, and List.NextCursor: the
+// last item's id, to pass as ListParams.Next); All returns an iter.Seq2
+// over every item, asking for the page after the last item's id while
+// Conekta says has_more. pagos never follows the next_page_url Conekta
 // sends. Limit is 1 to 250.
 //
 // # Webhooks

@@ -451,7 +451,7 @@ func (s *OrdersService) List(ctx context.Context, p *OrderListParams, opts ...Re
 	if err != nil {
 		return nil, err
 	}
-	return call[List[*Order]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/orders", Query: q}, opts)
+	return list(ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/orders", Query: q}, opts, func(o *Order) string { return o.ID })
 }
 
 // All iterates over every order matching p.
@@ -460,7 +460,7 @@ func (s *OrdersService) All(ctx context.Context, p *OrderListParams, opts ...Req
 	if p != nil {
 		base = *p
 	}
-	return allPages(ctx, func(o *Order) string { return o.ID }, func(ctx context.Context, cursor string) (*List[*Order], error) {
+	return allPages(ctx, func(ctx context.Context, cursor string) (*List[*Order], error) {
 		lp := base
 		lp.ListParams = *base.ListParams.after(cursor)
 		return s.List(ctx, &lp, opts...)

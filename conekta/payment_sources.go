@@ -197,12 +197,12 @@ func (s *PaymentSourcesService) List(ctx context.Context, customerID string, p *
 	if err != nil {
 		return nil, err
 	}
-	return call[List[*PaymentSource]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: sourcesPath(customerID), Query: q}, opts)
+	return list(ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: sourcesPath(customerID), Query: q}, opts, func(ps *PaymentSource) string { return ps.ID })
 }
 
 // All iterates over every payment source of a customer.
 func (s *PaymentSourcesService) All(ctx context.Context, customerID string, p *ListParams, opts ...RequestOption) iter.Seq2[*PaymentSource, error] {
-	return allPages(ctx, func(ps *PaymentSource) string { return ps.ID }, func(ctx context.Context, cursor string) (*List[*PaymentSource], error) {
+	return allPages(ctx, func(ctx context.Context, cursor string) (*List[*PaymentSource], error) {
 		return s.List(ctx, customerID, p.after(cursor), opts...)
 	})
 }

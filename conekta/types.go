@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"iter"
 	"net/url"
 	"strconv"
 	"strings"
@@ -145,111 +144,6 @@ func (m Metadata) check(field string) error {
 		}
 	}
 	return nil
-}
-
-// List is one page of a Conekta list: {"object":"list","has_more":…,"data":[…]}.
-// Some event payloads carry a bare array instead, which decodes too.
-type List[T any] struct {
-	HasMore bool
-	Data    []T
-	// Total is sent by API 2.0.0 only.
-	Total int
-}
-
-// UnmarshalJSON accepts a list object or a bare array.
-func (l *List[T]) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '[' {
-		return json.Unmarshal(b, &l.Data)
-	}
-	var v struct {
-		HasMore bool `json:"has_more"`
-		Data    []T  `json:"data"`
-		Total   int  `json:"total"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	l.HasMore, l.Data, l.Total = v.HasMore, v.Data, v.Total
-	return nil
-}
-
-// MarshalJSON writes the list object.
-func (l List[T]) MarshalJSON() ([]byte, error) {
-	data := l.Data
-	if data == nil {
-		data = []T{}
-	}
-	return json.Marshal(struct {
-		Object  string `json:"object"`
-		HasMore bool   `json:"has_more"`
-		Data    []T    `json:"data"`
-	}{"list", l.HasMore, data})
-}
-
-// ListParams pages through a list. Conekta pages by object id: Next asks for
-// the objects after that id, Previous for those before it. All sets Next
-// itself; pagos never follows the next_page_url Conekta sends.
-type ListParams struct {
-	Limit    int    // 1 to 250 per page; 0 leaves Conekta's default (20)
-	Search   string // Conekta's general search, such as an email or reference
-	Next     string // an object id: the page after it
-	Previous string // an object id: the page before it
-}
-
-// MaxLimit is the largest page Conekta serves.
-const MaxLimit = 250
-
-func (p *ListParams) query(q url.Values) (url.Values, error) {
-	if p == nil {
-		return q, nil
-	}
-	if p.Limit < 0 || p.Limit > MaxLimit {
-		return nil, check.Invalid(provider, "ListParams.Limit", "is %d; give 1 to %d, or 0 for Conekta's default of 20", p.Limit, MaxLimit)
-	}
-	if p.Next != "" && p.Previous != "" {
-		return nil, check.Invalid(provider, "ListParams", "sets both Next and Previous; page one way at a time")
-	}
-	if p.Limit > 0 {
-		q.Set("limit", strconv.Itoa(p.Limit))
-	}
-	for k, v := range map[string]string{"search": p.Search, "next": p.Next, "previous": p.Previous} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	return q, nil
-}
-
-// after returns a copy of p positioned after the object id cursor; the
-// caller's p is not modified.
-func (p *ListParams) after(cursor string) *ListParams {
-	var lp ListParams
-	if p != nil {
-		lp = *p
-	}
-	if cursor != "" {
-		lp.Next, lp.Previous = cursor, ""
-	}
-	return &lp
-}
-
-// allPages walks a list by the id of each page's last object, for as long
-// as Conekta says has_more.
-func allPages[T any](ctx context.Context, id func(T) string, page func(ctx context.Context, cursor string) (*List[T], error)) iter.Seq2[T, error] {
-	return httpcore.Pages(ctx, func(ctx context.Context, cursor string) ([]T, string, error) {
-		l, err := page(ctx, cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		next := ""
-		if l.HasMore && len(l.Data) > 0 {
-			if next = id(l.Data[len(l.Data)-1]); next == "" {
-				return nil, "", fmt.Errorf("conekta: a list page says has_more but its last object has no id to page from")
-			}
-		}
-		return l.Data, next, nil
-	})
 }
 
 // Bool returns a pointer to v, for optional fields of params.

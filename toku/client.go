@@ -29,6 +29,13 @@ type Client struct {
 	WebhookEndpoints *WebhookEndpointsService
 	// Payments lists what Toku collected, for daily reconciliation.
 	Payments *PaymentsService
+	// Subscriptions enrols customers in your products and, for recurring
+	// ones, has Toku issue their invoices every month.
+	Subscriptions *SubscriptionsService
+	// Redirection sets where Toku's payment portal returns the customer.
+	Redirection *RedirectionService
+	// BankAccounts verifies Mexican bank accounts (CLABE) against an RFC.
+	BankAccounts *BankAccountsService
 }
 
 type service struct{ client *Client }
@@ -156,6 +163,9 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c.Invoices = &InvoicesService{client: c}
 	c.WebhookEndpoints = &WebhookEndpointsService{client: c}
 	c.Payments = &PaymentsService{client: c}
+	c.Subscriptions = &SubscriptionsService{client: c}
+	c.Redirection = &RedirectionService{client: c}
+	c.BankAccounts = &BankAccountsService{client: c}
 	return c, nil
 }
 

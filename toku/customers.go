@@ -142,67 +142,6 @@ func checkEmail(field, v string) error {
 	return nil
 }
 
-// Page is one page of a Toku list.
-type Page[T any] struct {
-	Items []T
-	// NextCursor fetches the next page when passed as the Cursor of the list
-	// params; "" on the last page.
-	NextCursor string
-}
-
-// UnmarshalJSON accepts {"items": [...], "next_cursor": "..."} as Toku sends
-// it, and a bare array as some endpoints do.
-func (p *Page[T]) UnmarshalJSON(b []byte) error {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\n' || b[0] == '\r' || b[0] == '\t') {
-		b = b[1:]
-	}
-	if len(b) > 0 && b[0] == '[' {
-		return json.Unmarshal(b, &p.Items)
-	}
-	var v struct {
-		Items      []T     `json:"items"`
-		Data       []T     `json:"data"`
-		NextCursor *string `json:"next_cursor"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	p.Items = v.Items
-	if p.Items == nil {
-		p.Items = v.Data
-	}
-	if v.NextCursor != nil {
-		p.NextCursor = *v.NextCursor
-	}
-	return nil
-}
-
-// ListParams pages through a list: PageSize items per page, starting at
-// Cursor (a previous page's NextCursor, or "" for the first page).
-//
-// Toku's docs do not publish the cursor parameter's name; pagos sends it as
-// "cursor" (the name of the response field is next_cursor).
-type ListParams struct {
-	PageSize int    // 0 leaves Toku's default
-	Cursor   string // "" for the first page
-}
-
-func (p *ListParams) query(q url.Values) (url.Values, error) {
-	if p == nil {
-		return q, nil
-	}
-	if p.PageSize < 0 {
-		return nil, check.Invalid("toku", "PageSize", "is %d; give a positive page size or 0 for Toku's default", p.PageSize)
-	}
-	if p.PageSize > 0 {
-		q.Set("page_size", strconv.Itoa(p.PageSize))
-	}
-	if p.Cursor != "" {
-		q.Set("cursor", p.Cursor)
-	}
-	return q, nil
-}
-
 // Create registers a customer (POST /customers).
 //
 // Toku documents no idempotency key, so a create that fails after reaching
@@ -224,18 +163,18 @@ func (s *CustomersService) Get(ctx context.Context, id string, opts ...RequestOp
 }
 
 // List fetches one page of customers (GET /customers).
-func (s *CustomersService) List(ctx context.Context, p *ListParams, opts ...RequestOption) (*Page[*Customer], error) {
+func (s *CustomersService) List(ctx context.Context, p *ListParams, opts ...RequestOption) (*List[*Customer], error) {
 	q, err := p.query(url.Values{})
 	if err != nil {
 		return nil, err
 	}
-	return call[Page[*Customer]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/customers", Query: q}, opts)
+	return call[List[*Customer]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/customers", Query: q}, opts)
 }
 
 // All iterates over every customer, fetching pages as needed. Stop early by
 // breaking out of the loop.
 func (s *CustomersService) All(ctx context.Context, p *ListParams, opts ...RequestOption) iter.Seq2[*Customer, error] {
-	return allPages(ctx, func(ctx context.Context, cursor string) (*Page[*Customer], error) {
+	return allPages(ctx, func(ctx context.Context, cursor string) (*List[*Customer], error) {
 		return s.List(ctx, p.at(cursor), opts...)
 	})
 }
@@ -258,28 +197,4 @@ func (s *CustomersService) Delete(ctx context.Context, id string, opts ...Reques
 		return err
 	}
 	return s.client.do(ctx, &httpcore.Request{Method: http.MethodDelete, Path: "/customers/" + url.PathEscape(id)}, nil, opts)
-}
-
-// allPages walks cursor pages. page fetches the page at a cursor, or the
-// caller's own starting page for "".
-func allPages[T any](ctx context.Context, page func(ctx context.Context, cursor string) (*Page[T], error)) iter.Seq2[T, error] {
-	return httpcore.Pages(ctx, func(ctx context.Context, cursor string) ([]T, string, error) {
-		pg, err := page(ctx, cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		return pg.Items, pg.NextCursor, nil
-	})
-}
-
-// at returns a copy of p positioned at cursor; the caller's p is not modified.
-func (p *ListParams) at(cursor string) *ListParams {
-	var lp ListParams
-	if p != nil {
-		lp = *p
-	}
-	if cursor != "" {
-		lp.Cursor = cursor
-	}
-	return &lp
 }

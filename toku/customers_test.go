@@ -118,7 +118,7 @@ func TestCustomersGetListAllUpdateDelete(t *testing.T) {
 		t.Fatalf("Get = %+v, %v", cus, err)
 	}
 	page, err := c.Customers.List(ctx, &ListParams{PageSize: 2})
-	if err != nil || len(page.Items) != 2 || page.NextCursor != "c2" {
+	if err != nil || len(page.Data) != 2 || !page.HasMore || page.NextCursor != "c2" {
 		t.Fatalf("List = %+v, %v", page, err)
 	}
 	var ids []string

@@ -25,8 +25,9 @@ var (
 	ErrServer         = pagos.ErrServer         // 5xx after retries
 	// ErrOutcomeUnknown: a create or other write may have taken effect at
 	// Toku, but no answer confirms it. pagos never repeats such a write, since
-	// Toku documents no idempotency key. Look the object up (List with your
-	// external id or product id) before sending it again.
+	// Toku documents no idempotency key. Look the object up before sending
+	// it again: a customer with Customers.GetByExternalID, a subscription by
+	// its ProductID in Subscriptions.List, an invoice in Invoices.ListByCustomer.
 	ErrOutcomeUnknown = pagos.ErrOutcomeUnknown
 )
 

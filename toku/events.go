@@ -184,9 +184,9 @@ func (e *Event) MarshalJSON() ([]byte, error) {
 	return e.Raw, nil
 }
 
-// Object decodes the top-level field key of the body into v: for example
-// e.Object("product_ids", &ids). It reports whether the field is present.
-func (e *Event) Object(key string, v any) (bool, error) {
+// Decode decodes the top-level field key of the body into v: for example
+// e.Decode("product_ids", &ids). It reports whether the field is present.
+func (e *Event) Decode(key string, v any) (bool, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(e.Raw, &top); err != nil {
 		return false, err
@@ -204,7 +204,7 @@ func (e *Event) Object(key string, v any) (bool, error) {
 // object decodes a required payload object for a typed accessor.
 func object[T any](e *Event, key string) (*T, error) {
 	v := new(T)
-	ok, err := e.Object(key, v)
+	ok, err := e.Decode(key, v)
 	if err != nil {
 		return nil, err
 	}
@@ -315,20 +315,6 @@ type Payment struct {
 	PaymentIntent string `json:"payment_intent"`
 	BuyOrder      string `json:"buy_order"`
 	Receipt       string `json:"receipt"`
-}
-
-// Subscription is a Toku subscription ("sub_…"): a logical container of
-// debts identified by product id.
-type Subscription struct {
-	ID                 string   `json:"id"`
-	Customer           string   `json:"customer"`
-	ProductID          string   `json:"product_id"`
-	PACMandateID       string   `json:"pac_mandate_id"`
-	IsRecurring        bool     `json:"is_recurring"`
-	Amount             *Amount  `json:"amount"`
-	DueDay             *int     `json:"due_day"`
-	ReceiptProductCode string   `json:"receipt_product_code"`
-	Metadata           Metadata `json:"metadata"`
 }
 
 // PaymentMethod is a customer's enrolled payment method ("pm_…").

@@ -105,7 +105,7 @@ func TestParseOtherEvents(t *testing.T) {
 		t.Fatalf("payment method %+v, %v", m, err)
 	}
 	var products []string
-	if ok, err := pm.Object("product_ids", &products); !ok || err != nil || products[0] != "p1" {
+	if ok, err := pm.Decode("product_ids", &products); !ok || err != nil || products[0] != "p1" {
 		t.Fatalf("Object(product_ids) = %v, %v, %v", products, ok, err)
 	}
 }

@@ -202,7 +202,7 @@ func (s *InvoicesService) Get(ctx context.Context, id string, opts ...RequestOpt
 }
 
 // List fetches one page of invoices (GET /invoices).
-func (s *InvoicesService) List(ctx context.Context, p *InvoiceListParams, opts ...RequestOption) (*Page[*Invoice], error) {
+func (s *InvoicesService) List(ctx context.Context, p *InvoiceListParams, opts ...RequestOption) (*List[*Invoice], error) {
 	q := url.Values{}
 	var lp *ListParams
 	if p != nil {
@@ -218,7 +218,7 @@ func (s *InvoicesService) List(ctx context.Context, p *InvoiceListParams, opts .
 	if err != nil {
 		return nil, err
 	}
-	return call[Page[*Invoice]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/invoices", Query: q}, opts)
+	return call[List[*Invoice]](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/invoices", Query: q}, opts)
 }
 
 // All iterates over every invoice matching p, fetching pages as needed.
@@ -227,7 +227,7 @@ func (s *InvoicesService) All(ctx context.Context, p *InvoiceListParams, opts ..
 	if p != nil {
 		base = *p
 	}
-	return allPages(ctx, func(ctx context.Context, cursor string) (*Page[*Invoice], error) {
+	return allPages(ctx, func(ctx context.Context, cursor string) (*List[*Invoice], error) {
 		lp := base
 		lp.ListParams = *base.ListParams.at(cursor)
 		return s.List(ctx, &lp, opts...)

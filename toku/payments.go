@@ -180,10 +180,12 @@ func (p *PaymentListParams) pageSize() int {
 	return p.PageSize
 }
 
-// PaymentPage is one page of the payments list.
+// PaymentPage is one page of the payments list. Toku numbers these pages
+// instead of giving a cursor, so the page number stands where List has
+// NextCursor; Data is named as in List.
 type PaymentPage struct {
-	Page  int
-	Items []*Transaction
+	Page int
+	Data []*Transaction
 }
 
 // UnmarshalJSON accepts a bare array or an object holding the items under
@@ -191,7 +193,7 @@ type PaymentPage struct {
 func (p *PaymentPage) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '[' {
-		return json.Unmarshal(b, &p.Items)
+		return json.Unmarshal(b, &p.Data)
 	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(b, &top); err != nil {
@@ -199,7 +201,7 @@ func (p *PaymentPage) UnmarshalJSON(b []byte) error {
 	}
 	for _, k := range []string{"items", "data", "results", "payments", "transactions"} {
 		if raw, ok := top[k]; ok && len(raw) > 0 && raw[0] == '[' {
-			return json.Unmarshal(raw, &p.Items)
+			return json.Unmarshal(raw, &p.Data)
 		}
 	}
 	return fmt.Errorf("toku: payments list has no items array (keys present: %d)", len(top))
@@ -236,17 +238,17 @@ func (s *PaymentsService) All(ctx context.Context, p *PaymentListParams, opts ..
 			lp.Page, _ = strconv.Atoi(cursor)
 		}
 		page, err := s.List(ctx, &lp, opts...)
-		if err != nil || len(page.Items) == 0 {
+		if err != nil || len(page.Data) == 0 {
 			return nil, "", err
 		}
-		ids := make([]byte, 0, 32*len(page.Items))
-		for _, t := range page.Items {
+		ids := make([]byte, 0, 32*len(page.Data))
+		for _, t := range page.Data {
 			ids = append(append(ids, t.ID...), 0)
 		}
 		if string(ids) == previous {
 			return nil, "", fmt.Errorf("toku: payments page %d repeats page %d; stopping rather than looping", page.Page, page.Page-1)
 		}
 		previous = string(ids)
-		return page.Items, strconv.Itoa(page.Page + 1), nil
+		return page.Data, strconv.Itoa(page.Page + 1), nil
 	})
 }

@@ -79,7 +79,7 @@ func TestPaymentsListAndAll(t *testing.T) {
 	ctx := t.Context()
 	day := Date{2026, time.November, 23}
 	page, err := c.Payments.List(ctx, &PaymentListParams{StartDate: day, EndDate: day, Status: TransactionSuccess, PageSize: 2})
-	if err != nil || page.Page != 1 || len(page.Items) != 2 {
+	if err != nil || page.Page != 1 || len(page.Data) != 2 {
 		t.Fatalf("List = %+v, %v", page, err)
 	}
 	var ids []string
@@ -230,7 +230,7 @@ func FuzzTransaction(f *testing.F) {
 		_ = tr.UnmarshalJSON(b)
 		var p PaymentPage
 		_ = p.UnmarshalJSON(b)
-		var page Page[*Customer]
+		var page List[*Customer]
 		_ = page.UnmarshalJSON(b)
 	})
 }

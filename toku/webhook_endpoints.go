@@ -113,11 +113,11 @@ func (s *WebhookEndpointsService) Get(ctx context.Context, id string, opts ...Re
 
 // List fetches the organization's endpoints (GET /webhook_endpoints).
 func (s *WebhookEndpointsService) List(ctx context.Context, opts ...RequestOption) ([]*WebhookEndpoint, error) {
-	var page Page[*WebhookEndpoint]
+	var page List[*WebhookEndpoint]
 	if err := s.client.do(ctx, &httpcore.Request{Method: http.MethodGet, Path: "/webhook_endpoints"}, &page, opts); err != nil {
 		return nil, err
 	}
-	return page.Items, nil
+	return page.Data, nil
 }
 
 // Update changes an endpoint's events, URL or status (PUT

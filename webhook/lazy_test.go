@@ -146,7 +146,7 @@ func TestTokuHandlerDecodesPayloadLazily(t *testing.T) {
 					_, _ = e.Subscription()
 					_, _ = e.PaymentMethod()
 					var ids []string
-					_, _ = e.Object("product_ids", &ids)
+					_, _ = e.Decode("product_ids", &ids)
 					return nil
 				}, WithClock(func() time.Time { return fyNow }))
 				if err != nil {

@@ -1,6 +1,7 @@
 // Package tokutest is an in-process, stateful fake of the Toku API for tests
-// and demos: customers, invoices, webhook endpoints and payments, validated
-// as Toku does, with controls for what a customer does at Toku's portal.
+// and demos: customers, invoices, subscriptions, webhook endpoints and
+// payments, validated as Toku does, with controls for what a customer does
+// at Toku's portal and for the passing of time.
 //
 //	srv := tokutest.NewServer(t)          // closed when the test ends
 //	c, _ := srv.Client()                  // a toku.Client pointed at the fake
@@ -14,6 +15,28 @@
 // an endpoint that does not answer 2xx are retried with growing waits
 // (WithSleep makes them instant); Deliveries reports every attempt, and
 // Resend sends an event again to test duplicate handling.
+//
+// Subscriptions are kept, and recurring ones issue their invoices on the
+// fake's clock as Toku's guide describes: on the first of each month, due
+// on due_day (at once when created on or before this month's due day).
+// Advance moves the clock and sends invoice.created for each invoice
+// issued; an invoice of a subscription with a PAC mandate is charged on its
+// due date, and PayInvoice pays any other. Deleting a subscription, or
+// updating it with is_recurring false, stops its invoices. Give the
+// webhook handler the fake's clock (webhook.WithClock(srv.Now)) so it
+// accepts what the fake signs after an Advance:
+//
+//	srv := tokutest.NewServer(t, tokutest.WithClock(func() time.Time { return start }))
+//	sub, _ := c.Subscriptions.Create(ctx, &toku.SubscriptionParams{Customer: cus.ID, ProductID: "contract-42",
+//		IsRecurring: toku.Bool(true), Amount: toku.AmountFromWhole(19990), DueDay: 5})
+//	bill, _ := srv.Advance(ctx, 31*24*time.Hour) // bill.Invoices: the month's invoice
+//	pay, _ := srv.PayInvoice(ctx, bill.Invoices[0].ID)
+//
+// Events that follow an API answer (subscription.*, the first invoice's
+// invoice.created, bank_account_verification.result) are sent in the
+// background, as Toku sends them after answering; Settle waits for them.
+// A bank-account check answers "pending", then sends its result:
+// VerificationInvalid for InvalidCLABE, VerificationValid otherwise.
 //
 // The clock and the id source are injectable (WithClock, WithIDs), so tests
 // are deterministic. The fake delivers to loopback URLs, which the real Toku

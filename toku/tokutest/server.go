@@ -58,6 +58,7 @@ type Server struct {
 	transactions []*transaction
 	events       map[string]*sentEvent
 	deliveries   []Delivery
+	ext          ext // subscriptions, redirection, bank-account checks, clock advance
 }
 
 type endpoint struct {
@@ -135,6 +136,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
+	s.initExt()
 	s.srv = httptest.NewServer(s.routes())
 	s.URL = s.srv.URL
 	if tb != nil {
@@ -145,7 +147,9 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 
 // Close shuts the fake down.
 func (s *Server) Close() {
+	s.stopBackground()
 	s.srv.Close()
+	s.Settle()
 	s.hc.CloseIdleConnections()
 }
 
@@ -173,6 +177,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("PUT /webhook_endpoints/{id}", s.updateEndpoint)
 	mux.HandleFunc("POST /dummy_webhook", s.dummyWebhook)
 	mux.HandleFunc("GET /organization/payments", s.listPayments)
+	s.extRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "TK40400", "Not Found")
 	})
@@ -643,7 +648,7 @@ func (s *Server) PayInvoice(ctx context.Context, invoiceID string) (*Payment, er
 	intent := map[string]any{
 		"id": p.PaymentIntentID, "amount": inv.Amount.String(), "currency": currency, "id_invoice": inv.ID,
 		"invoice_external_id": inv.InvoiceExternalID, "id_account": AccountID, "gateway": "toku_fake",
-		"product_id": inv.ProductID, "status": "AUTHORIZED", "type": "PAYMENT",
+		"product_id": inv.ProductID, "status": "AUTHORIZED", "type": "PAYMENT", "id_subscription": inv.Subscription,
 	}
 	txBody := map[string]any{
 		"transaction": map[string]any{
