@@ -8,7 +8,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/pagos-go/pagos"
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -71,7 +74,8 @@ func WithBaseURL(rawURL string) Option {
 }
 
 // WithHTTPClient sends requests through hc (for proxies, custom transports or
-// timeouts). hc is copied, not modified; a zero Timeout becomes 30 s per attempt.
+// timeouts). hc is copied, not modified; a zero Timeout becomes 30 s per attempt
+// (see WithTimeout).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error { return c.SetHTTPClient(hc) }
 }
@@ -86,6 +90,14 @@ func WithLogger(l *slog.Logger) Option {
 // (default 3; 0 disables retries).
 func WithMaxRetries(n int) Option {
 	return func(c *config) error { return c.SetMaxRetries(n) }
+}
+
+// WithTimeout sets how long one attempt waits for Conekta's response
+// (default 30 s; more than 0 and at most 10 minutes). Each retry gets the
+// full time again, and ctx still bounds the whole call. It replaces the
+// Timeout of a client given to WithHTTPClient.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error { return c.SetTimeout(d) }
 }
 
 // WithUserAgent appends your application's name and version to the
@@ -119,7 +131,7 @@ func WithLanguage(lang string) Option {
 }
 
 // RequestOption is a per-call setting, passed last to any service method.
-type RequestOption = httpcore.RequestOption
+type RequestOption = pagos.RequestOption
 
 // WithHeader sets an extra header on one call, such as X-Child-Company-Id
 // for a holding company. It refuses credential headers (Authorization), the
@@ -143,7 +155,7 @@ const headerIdempotency = "Idempotency-Key"
 // bytes, or does not start with "key_" (public keys and other providers'
 // keys do not) is refused; the error never repeats the key.
 func NewClient(privateKey string, opts ...Option) (*Client, error) {
-	if err := httpcore.CheckCredential("private key", privateKey); err != nil {
+	if err := check.Credential("private key", privateKey); err != nil {
 		return nil, errors.New("conekta: NewClient: " + err.Error() + "; pass the \"key_…\" private key from Conekta's panel")
 	}
 	if !strings.HasPrefix(privateKey, "key_") || len(privateKey) == len("key_") {

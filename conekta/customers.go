@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -60,19 +61,19 @@ type CustomerParams struct {
 
 func (p *CustomerParams) check(create, phoneRequired bool) error {
 	if p == nil {
-		return httpcore.Invalid(provider, "CustomerParams", "is nil")
+		return check.Invalid(provider, "CustomerParams", "is nil")
 	}
 	if create {
 		switch {
 		case p.Name == "":
-			return httpcore.Invalid(provider, "CustomerParams.Name", "is required: the customer's full name")
+			return check.Invalid(provider, "CustomerParams.Name", "is required: the customer's full name")
 		case p.Email == "":
-			return httpcore.Invalid(provider, "CustomerParams.Email", "is required, such as ana@example.com")
+			return check.Invalid(provider, "CustomerParams.Email", "is required, such as ana@example.com")
 		case p.Phone == "" && phoneRequired:
-			return httpcore.Invalid(provider, "CustomerParams.Phone", "is required by Conekta API 2.3.0, such as \"+5215555555555\"")
+			return check.Invalid(provider, "CustomerParams.Phone", "is required by Conekta API 2.3.0, such as \"+5215555555555\"")
 		}
 	} else if sendsNothing(p) {
-		return httpcore.Invalid(provider, "CustomerParams", "sets no field; there is nothing to update")
+		return check.Invalid(provider, "CustomerParams", "sets no field; there is nothing to update")
 	}
 	if err := checkEmail("CustomerParams.Email", p.Email); err != nil {
 		return err
@@ -101,7 +102,7 @@ func (s *CustomersService) Create(ctx context.Context, p *CustomerParams, opts .
 
 // Get fetches a customer by id (GET /customers/{id}).
 func (s *CustomersService) Get(ctx context.Context, id string, opts ...RequestOption) (*Customer, error) {
-	if err := httpcore.CheckID(provider, "customer", id); err != nil {
+	if err := check.ID(provider, "customer", id); err != nil {
 		return nil, err
 	}
 	return call[Customer](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/customers/" + url.PathEscape(id)}, opts)
@@ -127,7 +128,7 @@ func (s *CustomersService) All(ctx context.Context, p *ListParams, opts ...Reque
 // Update changes a customer (PUT /customers/{id}), sending only the fields
 // set in p.
 func (s *CustomersService) Update(ctx context.Context, id string, p *CustomerParams, opts ...RequestOption) (*Customer, error) {
-	if err := httpcore.CheckID(provider, "customer", id); err != nil {
+	if err := check.ID(provider, "customer", id); err != nil {
 		return nil, err
 	}
 	if err := p.check(false, false); err != nil {
@@ -139,7 +140,7 @@ func (s *CustomersService) Update(ctx context.Context, id string, p *CustomerPar
 // Delete removes a customer (DELETE /customers/{id}) and returns it as it
 // was.
 func (s *CustomersService) Delete(ctx context.Context, id string, opts ...RequestOption) (*Customer, error) {
-	if err := httpcore.CheckID(provider, "customer", id); err != nil {
+	if err := check.ID(provider, "customer", id); err != nil {
 		return nil, err
 	}
 	return call[Customer](ctx, s.client, &httpcore.Request{Method: http.MethodDelete, Path: "/customers/" + url.PathEscape(id)}, opts)

@@ -64,6 +64,11 @@
 //	var ce *conekta.Error
 //	if errors.As(err, &ce) { log.Print(ce.LogID, ce.Details) }
 //
+// The sentinels are the root package pagos's, shared by every provider:
+// errors.Is(err, conekta.ErrNotFound) is the same test as errors.Is(err,
+// pagos.ErrNotFound) or errors.Is(err, toku.ErrNotFound). ParamError and
+// OutcomeUnknownError are pagos's types too.
+//
 // # Retries and idempotency
 //
 // GET, PUT and DELETE are retried on network errors, 408, 429 and 5xx, with
@@ -73,6 +78,9 @@
 // reached Conekta, the error matches ErrOutcomeUnknown and nothing is sent
 // again, so a retry never creates a second customer or order: look the
 // object up (each create's doc says how) before creating it again.
+//
+// Each attempt waits at most 30 s for the response; WithTimeout changes
+// that, and a retry gets the full time again.
 //
 // Conekta's OpenAPI repository defines an Idempotency-Key header, but no
 // operation or document confirms it is honoured. WithIdempotencyKey sends

@@ -7,22 +7,26 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/pagos-go/pagos"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
 // Sentinels matched by errors.Is against any error from this package. Every
-// *Error matches the one for its HTTP status.
+// *Error matches the one for its HTTP status. They are the pagos sentinels,
+// shared by every provider package (conekta.ErrNotFound == pagos.ErrNotFound ==
+// toku.ErrNotFound): errors.Is tells the kind of failure, not the provider;
+// use errors.As with *Error for that.
 var (
-	ErrUnauthorized   = httpcore.ErrUnauthorized   // 401 authentication_error: missing or wrong private key
-	ErrForbidden      = httpcore.ErrForbidden      // 403: the key lacks permission, or the IP is not whitelisted
-	ErrNotFound       = httpcore.ErrNotFound       // 404 resource_not_found_error
-	ErrInvalidRequest = httpcore.ErrInvalidRequest // 400, 409, 422 parameter_validation_error, 428 precondition_required_error, or refused by pagos before sending
-	ErrRateLimited    = httpcore.ErrRateLimited    // 429 after retries
-	ErrServer         = httpcore.ErrServer         // 5xx api_error after retries
+	ErrUnauthorized   = pagos.ErrUnauthorized   // 401 authentication_error: missing or wrong private key
+	ErrForbidden      = pagos.ErrForbidden      // 403: the key lacks permission, or the IP is not whitelisted
+	ErrNotFound       = pagos.ErrNotFound       // 404 resource_not_found_error
+	ErrInvalidRequest = pagos.ErrInvalidRequest // 400, 409, 422 parameter_validation_error, 428 precondition_required_error, or refused by pagos before sending
+	ErrRateLimited    = pagos.ErrRateLimited    // 429 after retries
+	ErrServer         = pagos.ErrServer         // 5xx api_error after retries
 	// ErrOutcomeUnknown: a create or other write may have taken effect at
 	// Conekta, but no answer confirms it. pagos never repeats such a write:
 	// look the object up (each create's doc says how) before sending it again.
-	ErrOutcomeUnknown = httpcore.ErrOutcomeUnknown
+	ErrOutcomeUnknown = pagos.ErrOutcomeUnknown
 	// ErrDeclined: Conekta could not process the payment (402
 	// processing_error), such as a declined card or an used token. The
 	// *Error's Details say why; retrying the same charge will not help.
@@ -31,11 +35,11 @@ var (
 
 // OutcomeUnknownError is the error behind ErrOutcomeUnknown; errors.As
 // finds it and its Err field holds the *Error or transport error.
-type OutcomeUnknownError = httpcore.OutcomeUnknownError
+type OutcomeUnknownError = pagos.OutcomeUnknownError
 
 // ParamError reports parameters refused before any request was sent. It
 // matches ErrInvalidRequest and names the field to fix.
-type ParamError = httpcore.ParamError
+type ParamError = pagos.ParamError
 
 // Error is an error answer from the Conekta API:
 //

@@ -6,13 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/pagos-go/pagos/internal/jsonx"
 	"iter"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
+	"github.com/pagos-go/pagos/internal/jsonx"
 )
 
 // EventsService reads the events Conekta generated and sends them again.
@@ -223,7 +224,7 @@ func (e *Event) InboundPayment() (*InboundPayment, error) {
 // Get fetches an event (GET /events/{id}): use it to confirm a delivery
 // against the API.
 func (s *EventsService) Get(ctx context.Context, id string, opts ...RequestOption) (*Event, error) {
-	if err := httpcore.CheckID(provider, "event", id); err != nil {
+	if err := check.ID(provider, "event", id); err != nil {
 		return nil, err
 	}
 	return call[Event](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/events/" + url.PathEscape(id)}, opts)
@@ -248,11 +249,11 @@ func (s *EventsService) All(ctx context.Context, p *ListParams, opts ...RequestO
 // Resend sends an event again to the given webhooks (POST
 // /events/{id}/resend) and returns the delivery record.
 func (s *EventsService) Resend(ctx context.Context, id string, webhookIDs []string, opts ...RequestOption) (*WebhookLog, error) {
-	if err := httpcore.CheckID(provider, "event", id); err != nil {
+	if err := check.ID(provider, "event", id); err != nil {
 		return nil, err
 	}
 	if len(webhookIDs) == 0 {
-		return nil, httpcore.Invalid(provider, "webhookIDs", "is empty; name the webhooks to send the event to")
+		return nil, check.Invalid(provider, "webhookIDs", "is empty; name the webhooks to send the event to")
 	}
 	body := map[string][]string{"webhooks_ids": webhookIDs}
 	return call[WebhookLog](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: "/events/" + url.PathEscape(id) + "/resend", Body: body}, opts)

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 	"github.com/pagos-go/pagos/internal/jsonx"
 )
@@ -94,10 +95,10 @@ func (p *ListParams) query(q url.Values) (url.Values, error) {
 		return q, nil
 	}
 	if p.Limit < 0 || p.Limit > MaxLimit {
-		return nil, httpcore.Invalid(provider, "ListParams.Limit", "is %d; give 1 to %d, or 0 for Conekta's default of 20", p.Limit, MaxLimit)
+		return nil, check.Invalid(provider, "ListParams.Limit", "is %d; give 1 to %d, or 0 for Conekta's default of 20", p.Limit, MaxLimit)
 	}
 	if p.Next != "" && p.Previous != "" {
-		return nil, httpcore.Invalid(provider, "ListParams", "sets both Next and Previous; page one way at a time")
+		return nil, check.Invalid(provider, "ListParams", "sets both Next and Previous; page one way at a time")
 	}
 	if p.Limit > 0 {
 		q.Set("limit", strconv.Itoa(p.Limit))

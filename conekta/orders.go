@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -281,17 +282,17 @@ func (p *OrderParams) check() error {
 	const f = "OrderParams"
 	switch {
 	case p == nil:
-		return httpcore.Invalid(provider, f, "is nil")
+		return check.Invalid(provider, f, "is nil")
 	case len(p.Currency) != 3:
-		return httpcore.Invalid(provider, f+".Currency", "is %q; give a 3-letter code such as \"MXN\"", p.Currency)
+		return check.Invalid(provider, f+".Currency", "is %q; give a 3-letter code such as \"MXN\"", p.Currency)
 	case p.CustomerInfo == nil:
-		return httpcore.Invalid(provider, f+".CustomerInfo", "is required: a CustomerID, or Name, Email and Phone")
+		return check.Invalid(provider, f+".CustomerInfo", "is required: a CustomerID, or Name, Email and Phone")
 	case len(p.LineItems) == 0:
-		return httpcore.Invalid(provider, f+".LineItems", "is empty; an order needs at least one item")
+		return check.Invalid(provider, f+".LineItems", "is empty; an order needs at least one item")
 	}
 	ci := p.CustomerInfo
 	if ci.CustomerID == "" && (ci.Name == "" || ci.Email == "" || ci.Phone == "") {
-		return httpcore.Invalid(provider, f+".CustomerInfo", "needs a CustomerID, or all of Name, Email and Phone")
+		return check.Invalid(provider, f+".CustomerInfo", "needs a CustomerID, or all of Name, Email and Phone")
 	}
 	if err := checkEmail(f+".CustomerInfo.Email", ci.Email); err != nil {
 		return err
@@ -318,13 +319,13 @@ func (p *OrderParams) check() error {
 func (li *LineItem) check(field string) error {
 	switch {
 	case li == nil:
-		return httpcore.Invalid(provider, field, "is nil")
+		return check.Invalid(provider, field, "is nil")
 	case li.Name == "":
-		return httpcore.Invalid(provider, field+".Name", "is required")
+		return check.Invalid(provider, field+".Name", "is required")
 	case li.UnitPrice < 0 || li.UnitPrice > math.MaxInt32:
-		return httpcore.Invalid(provider, field+".UnitPrice", "is %d; give centavos from 0 to %d", li.UnitPrice, math.MaxInt32)
+		return check.Invalid(provider, field+".UnitPrice", "is %d; give centavos from 0 to %d", li.UnitPrice, math.MaxInt32)
 	case li.Quantity < 1 || li.Quantity > math.MaxInt32:
-		return httpcore.Invalid(provider, field+".Quantity", "is %d; give 1 or more", li.Quantity)
+		return check.Invalid(provider, field+".Quantity", "is %d; give 1 or more", li.Quantity)
 	}
 	return li.Metadata.check(field + ".Metadata")
 }
@@ -332,20 +333,20 @@ func (li *LineItem) check(field string) error {
 func (c *ChargeParams) check(field string, hasCustomer bool) error {
 	switch {
 	case c == nil || c.PaymentMethod == nil:
-		return httpcore.Invalid(provider, field+".PaymentMethod", "is required, such as conekta.ChargeDefault() or conekta.ChargeToken(token)")
+		return check.Invalid(provider, field+".PaymentMethod", "is required, such as conekta.ChargeDefault() or conekta.ChargeToken(token)")
 	case c.Amount < 0:
-		return httpcore.Invalid(provider, field+".Amount", "is %d centavos; it must not be negative", c.Amount)
+		return check.Invalid(provider, field+".Amount", "is %d centavos; it must not be negative", c.Amount)
 	case c.Amount > MaxAmount:
 		return tooLarge(field+".Amount", c.Amount)
 	}
 	m := c.PaymentMethod
 	switch {
 	case m.Type == "":
-		return httpcore.Invalid(provider, field+".PaymentMethod.Type", "is required, such as conekta.MethodDefault")
+		return check.Invalid(provider, field+".PaymentMethod.Type", "is required, such as conekta.MethodDefault")
 	case m.Type == MethodDefault && !hasCustomer:
-		return httpcore.Invalid(provider, field+".PaymentMethod", "charges the customer's default source, so CustomerInfo needs a CustomerID")
+		return check.Invalid(provider, field+".PaymentMethod", "charges the customer's default source, so CustomerInfo needs a CustomerID")
 	case m.Type == MethodCard && m.TokenID == "" && m.PaymentSourceID == "":
-		return httpcore.Invalid(provider, field+".PaymentMethod", "pays by card but has neither a TokenID nor a PaymentSourceID")
+		return check.Invalid(provider, field+".PaymentMethod", "pays by card but has neither a TokenID nor a PaymentSourceID")
 	}
 	return nil
 }
@@ -438,7 +439,7 @@ func (s *OrdersService) Create(ctx context.Context, p *OrderParams, opts ...Requ
 
 // Get fetches an order by id (GET /orders/{id}).
 func (s *OrdersService) Get(ctx context.Context, id string, opts ...RequestOption) (*Order, error) {
-	if err := httpcore.CheckID(provider, "order", id); err != nil {
+	if err := check.ID(provider, "order", id); err != nil {
 		return nil, err
 	}
 	return call[Order](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: orderPath(id)}, opts)
@@ -475,11 +476,11 @@ func (s *OrdersService) All(ctx context.Context, p *OrderListParams, opts ...Req
 // it may have reached Conekta, and such a failure matches ErrOutcomeUnknown;
 // Get the order and look at its charges before sending it again.
 func (s *OrdersService) Update(ctx context.Context, id string, p *OrderUpdateParams, opts ...RequestOption) (*Order, error) {
-	if err := httpcore.CheckID(provider, "order", id); err != nil {
+	if err := check.ID(provider, "order", id); err != nil {
 		return nil, err
 	}
 	if p == nil || sendsNothing(p) {
-		return nil, httpcore.Invalid(provider, "OrderUpdateParams", "sets no field; there is nothing to update")
+		return nil, check.Invalid(provider, "OrderUpdateParams", "sets no field; there is nothing to update")
 	}
 	if err := p.check(); err != nil {
 		return nil, err
@@ -498,7 +499,7 @@ func (s *OrdersService) Cancel(ctx context.Context, id string, opts ...RequestOp
 // amount is 0.
 func (s *OrdersService) Capture(ctx context.Context, id string, amount int64, opts ...RequestOption) (*Order, error) {
 	if amount < 0 {
-		return nil, httpcore.Invalid(provider, "amount", "is %d centavos; give a positive amount, or 0 for the whole authorization", amount)
+		return nil, check.Invalid(provider, "amount", "is %d centavos; give a positive amount, or 0 for the whole authorization", amount)
 	}
 	if amount > MaxAmount {
 		return nil, tooLarge("amount", amount)
@@ -517,17 +518,17 @@ func (s *OrdersService) Capture(ctx context.Context, id string, amount int64, op
 func (s *OrdersService) Refund(ctx context.Context, id string, p *RefundParams, opts ...RequestOption) (*Order, error) {
 	switch {
 	case p == nil || p.Amount <= 0:
-		return nil, httpcore.Invalid(provider, "RefundParams.Amount", "is required: the centavos to refund, more than 0")
+		return nil, check.Invalid(provider, "RefundParams.Amount", "is required: the centavos to refund, more than 0")
 	case p.Amount > MaxAmount:
 		return nil, tooLarge("RefundParams.Amount", p.Amount)
 	case p.Reason == "":
-		return nil, httpcore.Invalid(provider, "RefundParams.Reason", "is required, such as \"requested_by_client\"")
+		return nil, check.Invalid(provider, "RefundParams.Reason", "is required, such as \"requested_by_client\"")
 	}
 	return s.action(ctx, id, "/refunds", p, opts)
 }
 
 func (s *OrdersService) action(ctx context.Context, id, suffix string, body any, opts []RequestOption) (*Order, error) {
-	if err := httpcore.CheckID(provider, "order", id); err != nil {
+	if err := check.ID(provider, "order", id); err != nil {
 		return nil, err
 	}
 	return call[Order](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: orderPath(id) + suffix, Body: body}, opts)

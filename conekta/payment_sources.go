@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -150,13 +151,13 @@ func CardSourceParams(tokenID string) *PaymentSourceParams {
 func (p *PaymentSourceParams) check(field string) error {
 	switch {
 	case p == nil:
-		return httpcore.Invalid(provider, field, "is nil")
+		return check.Invalid(provider, field, "is nil")
 	case p.Type == "":
-		return httpcore.Invalid(provider, field+".Type", "is required, such as conekta.SourceCard or the client's RecurringCashType()")
+		return check.Invalid(provider, field+".Type", "is required, such as conekta.SourceCard or the client's RecurringCashType()")
 	case p.Type == SourceCard && p.TokenID == "":
-		return httpcore.Invalid(provider, field+".TokenID", "is required for a card: the \"tok_…\" token of the card")
+		return check.Invalid(provider, field+".TokenID", "is required for a card: the \"tok_…\" token of the card")
 	case p.Type != SourceCard && p.TokenID != "":
-		return httpcore.Invalid(provider, field+".TokenID", "is set on a %q source; only cards take a token", p.Type)
+		return check.Invalid(provider, field+".TokenID", "is set on a %q source; only cards take a token", p.Type)
 	}
 	return nil
 }
@@ -177,7 +178,7 @@ func sourcesPath(customerID string) string {
 // A create that fails after it may have reached Conekta is not repeated
 // (ErrOutcomeUnknown): list the customer's sources before creating it again.
 func (s *PaymentSourcesService) Create(ctx context.Context, customerID string, p *PaymentSourceParams, opts ...RequestOption) (*PaymentSource, error) {
-	if err := httpcore.CheckID(provider, "customer", customerID); err != nil {
+	if err := check.ID(provider, "customer", customerID); err != nil {
 		return nil, err
 	}
 	if err := p.check("PaymentSourceParams"); err != nil {
@@ -189,7 +190,7 @@ func (s *PaymentSourcesService) Create(ctx context.Context, customerID string, p
 // List fetches one page of a customer's payment sources (GET
 // /customers/{id}/payment_sources).
 func (s *PaymentSourcesService) List(ctx context.Context, customerID string, p *ListParams, opts ...RequestOption) (*List[*PaymentSource], error) {
-	if err := httpcore.CheckID(provider, "customer", customerID); err != nil {
+	if err := check.ID(provider, "customer", customerID); err != nil {
 		return nil, err
 	}
 	q, err := p.query(url.Values{})
@@ -212,7 +213,7 @@ func (s *PaymentSourcesService) Update(ctx context.Context, customerID, id strin
 		return nil, err
 	}
 	if p == nil || sendsNothing(p) {
-		return nil, httpcore.Invalid(provider, "PaymentSourceUpdateParams", "sets no field; there is nothing to update")
+		return nil, check.Invalid(provider, "PaymentSourceUpdateParams", "sets no field; there is nothing to update")
 	}
 	return call[PaymentSource](ctx, s.client, &httpcore.Request{Method: http.MethodPut, Path: sourcesPath(customerID) + "/" + url.PathEscape(id), Body: p}, opts)
 }
@@ -227,8 +228,8 @@ func (s *PaymentSourcesService) Delete(ctx context.Context, customerID, id strin
 }
 
 func checkIDs(customerID, sourceID string) error {
-	if err := httpcore.CheckID(provider, "customer", customerID); err != nil {
+	if err := check.ID(provider, "customer", customerID); err != nil {
 		return err
 	}
-	return httpcore.CheckID(provider, "payment source", sourceID)
+	return check.ID(provider, "payment source", sourceID)
 }

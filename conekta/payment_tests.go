@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -34,13 +35,13 @@ type PaymentTestResult struct {
 func (s *PaymentTestsService) Create(ctx context.Context, p *PaymentTestParams, opts ...RequestOption) (*PaymentTestResult, error) {
 	switch {
 	case p == nil || !p.EventType.IsInboundPayment():
-		return nil, httpcore.Invalid(provider, "PaymentTestParams.EventType", "must be an inbound_payment.* type, such as conekta.EventInboundPaymentLookup")
+		return nil, check.Invalid(provider, "PaymentTestParams.EventType", "must be an inbound_payment.* type, such as conekta.EventInboundPaymentLookup")
 	case p.Reference == "":
-		return nil, httpcore.Invalid(provider, "PaymentTestParams.Reference", "is required: the recurring cash reference to pay")
+		return nil, check.Invalid(provider, "PaymentTestParams.Reference", "is required: the recurring cash reference to pay")
 	case p.EventType == EventInboundPaymentAttempt && p.Amount <= 0:
-		return nil, httpcore.Invalid(provider, "PaymentTestParams.Amount", "is required for a payment attempt: the centavos handed over")
+		return nil, check.Invalid(provider, "PaymentTestParams.Amount", "is required for a payment attempt: the centavos handed over")
 	case p.Amount < 0:
-		return nil, httpcore.Invalid(provider, "PaymentTestParams.Amount", "is %d; it must not be negative", p.Amount)
+		return nil, check.Invalid(provider, "PaymentTestParams.Amount", "is %d; it must not be negative", p.Amount)
 	case p.Amount > MaxAmount:
 		return nil, tooLarge("PaymentTestParams.Amount", p.Amount)
 	}

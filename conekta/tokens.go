@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -61,13 +62,13 @@ type tokenCardWire TokenCard
 func (s *TokensService) Create(ctx context.Context, card *TokenCard, opts ...RequestOption) (*Token, error) {
 	switch {
 	case card == nil || card.Number == "":
-		return nil, httpcore.Invalid(provider, "TokenCard.Number", "is required")
+		return nil, check.Invalid(provider, "TokenCard.Number", "is required")
 	case card.Name == "":
-		return nil, httpcore.Invalid(provider, "TokenCard.Name", "is required: the holder's name")
+		return nil, check.Invalid(provider, "TokenCard.Name", "is required: the holder's name")
 	case !isTwoDigits(card.ExpMonth) || !isTwoDigits(card.ExpYear):
-		return nil, httpcore.Invalid(provider, "TokenCard", "ExpMonth and ExpYear must have two digits each, such as \"12\" and \"30\"")
+		return nil, check.Invalid(provider, "TokenCard", "ExpMonth and ExpYear must have two digits each, such as \"12\" and \"30\"")
 	case len(card.CVC) < 3 || len(card.CVC) > 4:
-		return nil, httpcore.Invalid(provider, "TokenCard.CVC", "must have 3 or 4 digits")
+		return nil, check.Invalid(provider, "TokenCard.CVC", "must have 3 or 4 digits")
 	}
 	return call[Token](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: "/tokens", Body: map[string]*tokenCardWire{"card": (*tokenCardWire)(card)}}, opts)
 }

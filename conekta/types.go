@@ -5,13 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/pagos-go/pagos/internal/jsonx"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/pagos-go/pagos"
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -27,7 +28,7 @@ const MaxAmount = 1<<53 - 1
 
 // tooLarge refuses an amount above MaxAmount.
 func tooLarge(field string, centavos int64) error {
-	return httpcore.Invalid(provider, field, "is %d centavos; pagos sends at most %d (MaxAmount)", centavos, int64(MaxAmount))
+	return check.Invalid(provider, field, "is %d centavos; pagos sends at most %d (MaxAmount)", centavos, int64(MaxAmount))
 }
 
 // Time is a Conekta timestamp: Unix seconds on the wire. 0 and null decode
@@ -93,8 +94,9 @@ func (t Time) MarshalJSON() ([]byte, error) {
 
 // Text is a value Conekta sends sometimes as a string and sometimes as a
 // number, such as a cash reference (10001140326893401915, too large for any
-// integer type) or an authorization code. It keeps the text either way.
-type Text = jsonx.Text
+// integer type) or an authorization code. It keeps the text either way. It
+// is pagos.Text, the type toku.Text and fygaro.Text name too.
+type Text = pagos.Text
 
 // Metadata is free data you attach to a customer or order. On orders Conekta
 // allows at most 100 keys with scalar values: strings of at most 249
@@ -125,20 +127,20 @@ const (
 
 func (m Metadata) check(field string) error {
 	if len(m) > maxMetadataKeys {
-		return httpcore.Invalid(provider, field, "has %d keys; Conekta allows at most %d", len(m), maxMetadataKeys)
+		return check.Invalid(provider, field, "has %d keys; Conekta allows at most %d", len(m), maxMetadataKeys)
 	}
 	for k, v := range m {
 		if strings.TrimSpace(k) == "" {
-			return httpcore.Invalid(provider, field, "has an empty key")
+			return check.Invalid(provider, field, "has an empty key")
 		}
 		switch v := v.(type) {
 		case string:
 			if n := utf8.RuneCountInString(v); n > maxMetadataValue {
-				return httpcore.Invalid(provider, field, "value of %q has %d characters; Conekta allows at most %d", k, n, maxMetadataValue)
+				return check.Invalid(provider, field, "value of %q has %d characters; Conekta allows at most %d", k, n, maxMetadataValue)
 			}
 		case bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, json.Number:
 		default:
-			return httpcore.Invalid(provider, field, "value of %q is a %T; Conekta takes only strings, integers and booleans (no objects or lists)", k, v)
+			return check.Invalid(provider, field, "value of %q is a %T; Conekta takes only strings, integers and booleans (no objects or lists)", k, v)
 		}
 	}
 	return nil
@@ -155,15 +157,15 @@ func sendsNothing(params any) bool {
 }
 
 func checkEmail(field, v string) error {
-	if v != "" && !httpcore.LooksLikeEmail(v) {
-		return httpcore.Invalid(provider, field, "%q is not an email address such as ana@example.com", v)
+	if v != "" && !check.LooksLikeEmail(v) {
+		return check.Invalid(provider, field, "%q is not an email address such as ana@example.com", v)
 	}
 	return nil
 }
 
 func checkURL(field, v string) error {
 	if u, err := url.Parse(v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return httpcore.Invalid(provider, field, "must be an absolute https URL such as https://example.com/webhooks/conekta")
+		return check.Invalid(provider, field, "must be an absolute https URL such as https://example.com/webhooks/conekta")
 	}
 	return nil
 }

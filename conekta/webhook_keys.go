@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -122,7 +123,7 @@ func (s *WebhookKeysService) Create(ctx context.Context, active bool, opts ...Re
 
 // Get fetches a key (GET /webhook_keys/{id}).
 func (s *WebhookKeysService) Get(ctx context.Context, id string, opts ...RequestOption) (*WebhookKey, error) {
-	if err := httpcore.CheckID(provider, "webhook key", id); err != nil {
+	if err := check.ID(provider, "webhook key", id); err != nil {
 		return nil, err
 	}
 	return call[WebhookKey](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: webhookKeyPath(id)}, opts)
@@ -146,7 +147,7 @@ func (s *WebhookKeysService) All(ctx context.Context, p *ListParams, opts ...Req
 
 // Update activates or deactivates a key (PUT /webhook_keys/{id}).
 func (s *WebhookKeysService) Update(ctx context.Context, id string, active bool, opts ...RequestOption) (*WebhookKey, error) {
-	if err := httpcore.CheckID(provider, "webhook key", id); err != nil {
+	if err := check.ID(provider, "webhook key", id); err != nil {
 		return nil, err
 	}
 	body := map[string]bool{"active": active}
@@ -155,7 +156,7 @@ func (s *WebhookKeysService) Update(ctx context.Context, id string, active bool,
 
 // Delete removes a key (DELETE /webhook_keys/{id}).
 func (s *WebhookKeysService) Delete(ctx context.Context, id string, opts ...RequestOption) (*WebhookKey, error) {
-	if err := httpcore.CheckID(provider, "webhook key", id); err != nil {
+	if err := check.ID(provider, "webhook key", id); err != nil {
 		return nil, err
 	}
 	return call[WebhookKey](ctx, s.client, &httpcore.Request{Method: http.MethodDelete, Path: webhookKeyPath(id)}, opts)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -50,7 +51,7 @@ func webhookPath(id string) string { return "/webhooks/" + url.PathEscape(id) }
 // webhook.NewConektaHandler and the public keys of WebhookKeys.
 func (s *WebhooksService) Create(ctx context.Context, p *WebhookParams, opts ...RequestOption) (*Webhook, error) {
 	if p == nil || p.URL == "" {
-		return nil, httpcore.Invalid(provider, "WebhookParams.URL", "is required: the https URL your webhook handler listens on")
+		return nil, check.Invalid(provider, "WebhookParams.URL", "is required: the https URL your webhook handler listens on")
 	}
 	if err := checkURL("WebhookParams.URL", p.URL); err != nil {
 		return nil, err
@@ -60,7 +61,7 @@ func (s *WebhooksService) Create(ctx context.Context, p *WebhookParams, opts ...
 
 // Get fetches a webhook (GET /webhooks/{id}).
 func (s *WebhooksService) Get(ctx context.Context, id string, opts ...RequestOption) (*Webhook, error) {
-	if err := httpcore.CheckID(provider, "webhook", id); err != nil {
+	if err := check.ID(provider, "webhook", id); err != nil {
 		return nil, err
 	}
 	return call[Webhook](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: webhookPath(id)}, opts)
@@ -84,11 +85,11 @@ func (s *WebhooksService) All(ctx context.Context, p *ListParams, opts ...Reques
 
 // Update changes a webhook (PUT /webhooks/{id}).
 func (s *WebhooksService) Update(ctx context.Context, id string, p *WebhookUpdateParams, opts ...RequestOption) (*Webhook, error) {
-	if err := httpcore.CheckID(provider, "webhook", id); err != nil {
+	if err := check.ID(provider, "webhook", id); err != nil {
 		return nil, err
 	}
 	if p == nil || sendsNothing(p) {
-		return nil, httpcore.Invalid(provider, "WebhookUpdateParams", "sets no field; there is nothing to update")
+		return nil, check.Invalid(provider, "WebhookUpdateParams", "sets no field; there is nothing to update")
 	}
 	if p.URL != "" {
 		if err := checkURL("WebhookUpdateParams.URL", p.URL); err != nil {
@@ -100,7 +101,7 @@ func (s *WebhooksService) Update(ctx context.Context, id string, p *WebhookUpdat
 
 // Delete removes a webhook (DELETE /webhooks/{id}).
 func (s *WebhooksService) Delete(ctx context.Context, id string, opts ...RequestOption) (*Webhook, error) {
-	if err := httpcore.CheckID(provider, "webhook", id); err != nil {
+	if err := check.ID(provider, "webhook", id); err != nil {
 		return nil, err
 	}
 	return call[Webhook](ctx, s.client, &httpcore.Request{Method: http.MethodDelete, Path: webhookPath(id)}, opts)
@@ -109,7 +110,7 @@ func (s *WebhooksService) Delete(ctx context.Context, id string, opts ...Request
 // Test asks Conekta to send a test event to the webhook (POST
 // /webhooks/{id}/test).
 func (s *WebhooksService) Test(ctx context.Context, id string, opts ...RequestOption) (*Webhook, error) {
-	if err := httpcore.CheckID(provider, "webhook", id); err != nil {
+	if err := check.ID(provider, "webhook", id); err != nil {
 		return nil, err
 	}
 	return call[Webhook](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: webhookPath(id) + "/test"}, opts)

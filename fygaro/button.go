@@ -12,16 +12,18 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/pagos-go/pagos/internal/httpcore"
+	"github.com/pagos-go/pagos"
+	"github.com/pagos-go/pagos/internal/check"
 )
 
 // ErrInvalidRequest is matched by every *ParamError: input refused before a
-// link was built.
-var ErrInvalidRequest = httpcore.ErrInvalidRequest
+// link was built. It is pagos.ErrInvalidRequest, the value every provider
+// package shares.
+var ErrInvalidRequest = pagos.ErrInvalidRequest
 
 // ParamError reports input refused before a link was built. It matches
 // ErrInvalidRequest and names the field to fix.
-type ParamError = httpcore.ParamError
+type ParamError = pagos.ParamError
 
 // Host is Fygaro's web host, the only one a real button URL may name.
 const Host = "www.fygaro.com"
@@ -38,7 +40,7 @@ const (
 
 func (l Lang) check(field string) error {
 	if l != "" && l != LangSpanish && l != LangEnglish {
-		return httpcore.Invalid("fygaro", field, "is %q; use fygaro.LangSpanish (\"es\"), fygaro.LangEnglish (\"en\") or leave it empty for the button URL's", l)
+		return check.Invalid("fygaro", field, "is %q; use fygaro.LangSpanish (\"es\"), fygaro.LangEnglish (\"en\") or leave it empty for the button URL's", l)
 	}
 	return nil
 }
@@ -59,7 +61,7 @@ type ButtonURL struct {
 // loopback host only, for fakes such as fygarotest.
 func ParseButtonURL(raw string) (ButtonURL, error) {
 	bad := func(format string, args ...any) (ButtonURL, error) {
-		return ButtonURL{}, httpcore.Invalid("fygaro", "button URL", format, args...)
+		return ButtonURL{}, check.Invalid("fygaro", "button URL", format, args...)
 	}
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" {
@@ -133,7 +135,7 @@ func (u ButtonURL) String() string {
 // in returns the URL in lang ("" keeps the URL's own).
 func (u ButtonURL) in(lang Lang) (string, error) {
 	if u.id == "" {
-		return "", httpcore.Invalid("fygaro", "ButtonURL", "is the zero value; build it with fygaro.ParseButtonURL")
+		return "", check.Invalid("fygaro", "ButtonURL", "is the zero value; build it with fygaro.ParseButtonURL")
 	}
 	if lang != "" {
 		u.lang = lang
@@ -199,11 +201,11 @@ func (u ButtonURL) PrefilledLink(p *PrefillParams) (string, error) {
 // form Fygaro documents ("100.01").
 func amountText(field string, a Amount) (string, error) {
 	if a.Sign() <= 0 {
-		return "", httpcore.Invalid("fygaro", field, "is %s; it must be positive", a)
+		return "", check.Invalid("fygaro", field, "is %s; it must be positive", a)
 	}
 	s, err := a.Fixed(2)
 	if err != nil {
-		return "", httpcore.Invalid("fygaro", field, "is %s; Fygaro takes at most two decimal places, so round it first", a)
+		return "", check.Invalid("fygaro", field, "is %s; Fygaro takes at most two decimal places, so round it first", a)
 	}
 	return s, nil
 }
@@ -211,7 +213,7 @@ func amountText(field string, a Amount) (string, error) {
 // checkText refuses control characters, which no Fygaro field can show.
 func checkText(field, v string) error {
 	if strings.IndexFunc(v, unicode.IsControl) >= 0 {
-		return httpcore.Invalid("fygaro", field, "contains a control character such as a newline or tab; remove it")
+		return check.Invalid("fygaro", field, "contains a control character such as a newline or tab; remove it")
 	}
 	return nil
 }
@@ -268,10 +270,10 @@ func NewButton(buttonURL, apiKey, apiSecret string, opts ...Option) (*Button, er
 
 func checkCredential(apiKey, secret string) error {
 	if strings.TrimSpace(apiKey) == "" || strings.TrimSpace(apiKey) != apiKey || strings.ContainsAny(apiKey, "\r\n") {
-		return httpcore.Invalid("fygaro", "API key", "is empty or has surrounding whitespace; copy it from Settings → API Credentials in Fygaro")
+		return check.Invalid("fygaro", "API key", "is empty or has surrounding whitespace; copy it from Settings → API Credentials in Fygaro")
 	}
 	if secret == "" || strings.TrimSpace(secret) != secret {
-		return httpcore.Invalid("fygaro", "API secret", "is empty or has surrounding whitespace; copy the secret Fygaro showed when the credential was generated")
+		return check.Invalid("fygaro", "API secret", "is empty or has surrounding whitespace; copy the secret Fygaro showed when the credential was generated")
 	}
 	return nil
 }
@@ -327,44 +329,44 @@ type linkClaims struct {
 
 func (p *LinkParams) claims(now time.Time) (*linkClaims, error) {
 	if p == nil {
-		return nil, httpcore.Invalid("fygaro", "LinkParams", "is nil")
+		return nil, check.Invalid("fygaro", "LinkParams", "is nil")
 	}
 	if p.Amount.IsZero() {
-		return nil, httpcore.Invalid("fygaro", "LinkParams.Amount", "is required: set the order total; a dynamic link without it lets the payer choose the amount")
+		return nil, check.Invalid("fygaro", "LinkParams.Amount", "is required: set the order total; a dynamic link without it lets the payer choose the amount")
 	}
 	amount, err := amountText("LinkParams.Amount", p.Amount)
 	if err != nil {
 		return nil, err
 	}
 	if !isCurrency(p.Currency) {
-		return nil, httpcore.Invalid("fygaro", "LinkParams.Currency", "is %q; give an ISO 4217 code in capitals, such as \"USD\" or \"CRC\"", truncate(p.Currency))
+		return nil, check.Invalid("fygaro", "LinkParams.Currency", "is %q; give an ISO 4217 code in capitals, such as \"USD\" or \"CRC\"", truncate(p.Currency))
 	}
 	if strings.TrimSpace(p.CustomReference) == "" {
-		return nil, httpcore.Invalid("fygaro", "LinkParams.CustomReference", "is required: set your order id, which the hook carries back so you can match the payment")
+		return nil, check.Invalid("fygaro", "LinkParams.CustomReference", "is required: set your order id, which the hook carries back so you can match the payment")
 	}
 	c := &linkClaims{Amount: amount, Currency: p.Currency, CustomReference: p.CustomReference, ClientData: p.Client}
 	if !p.ExpiresAt.IsZero() {
 		if !p.ExpiresAt.After(now) {
-			return nil, httpcore.Invalid("fygaro", "LinkParams.ExpiresAt", "is %s, already past; give a time in the future, or zero for a link that does not expire", p.ExpiresAt.UTC().Format(time.RFC3339))
+			return nil, check.Invalid("fygaro", "LinkParams.ExpiresAt", "is %s, already past; give a time in the future, or zero for a link that does not expire", p.ExpiresAt.UTC().Format(time.RFC3339))
 		}
 		c.ExpiresAt = p.ExpiresAt.Unix()
 	}
 	if !p.NotBefore.IsZero() {
 		if !p.ExpiresAt.IsZero() && !p.NotBefore.Before(p.ExpiresAt) {
-			return nil, httpcore.Invalid("fygaro", "LinkParams.NotBefore", "is not before ExpiresAt; the link would never be valid")
+			return nil, check.Invalid("fygaro", "LinkParams.NotBefore", "is not before ExpiresAt; the link would never be valid")
 		}
 		c.NotBefore = p.NotBefore.Unix()
 	}
 	if p.TaxAmount.Sign() < 0 {
-		return nil, httpcore.Invalid("fygaro", "LinkParams.TaxAmount", "is %s; it must not be negative", p.TaxAmount)
+		return nil, check.Invalid("fygaro", "LinkParams.TaxAmount", "is %s; it must not be negative", p.TaxAmount)
 	}
 	if !p.TaxAmount.IsZero() {
 		if c.TaxAmount, err = amountText("LinkParams.TaxAmount", p.TaxAmount); err != nil {
 			return nil, err
 		}
 	}
-	if p.Client.Email != "" && !httpcore.LooksLikeEmail(p.Client.Email) {
-		return nil, httpcore.Invalid("fygaro", "LinkParams.Client.Email", "%q is not an email address such as ana@example.com", truncate(p.Client.Email))
+	if p.Client.Email != "" && !check.LooksLikeEmail(p.Client.Email) {
+		return nil, check.Invalid("fygaro", "LinkParams.Client.Email", "%q is not an email address such as ana@example.com", truncate(p.Client.Email))
 	}
 	for _, f := range [][2]string{
 		{"LinkParams.CustomReference", p.CustomReference}, {"LinkParams.Client.Name", p.Client.Name}, {"LinkParams.Client.Phone", p.Client.Phone},
@@ -426,7 +428,7 @@ func SignJWT(claims []byte, apiKey, secret string) (string, error) {
 	}
 	trimmed := strings.TrimSpace(string(claims))
 	if !strings.HasPrefix(trimmed, "{") || !json.Valid(claims) {
-		return "", httpcore.Invalid("fygaro", "claims", "must be a JSON object")
+		return "", check.Invalid("fygaro", "claims", "must be a JSON object")
 	}
 	header, err := json.Marshal(jwtHeader{Alg: jwt.SigningMethodHS256.Alg(), Typ: "JWT", Kid: apiKey})
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/pagos-go/pagos/internal/money"
 	"github.com/pagos-go/pagos/internal/testutil"
 )
 
@@ -85,7 +84,7 @@ func TestLinkWorkedExample(t *testing.T) {
 func TestLinkAllClaims(t *testing.T) {
 	t.Parallel()
 	link, err := newTestButton(t).Link(&LinkParams{
-		Amount: money.MustParse("1250.5"), Currency: "CRC", CustomReference: "order-42",
+		Amount: mustAmount("1250.5"), Currency: "CRC", CustomReference: "order-42",
 		ExpiresAt: testNow.Add(2 * time.Hour), NotBefore: testNow.Add(-time.Minute),
 		TaxAmount: AmountFromCents(14386),
 		Client:    ClientData{Name: "Ana Pérez", Email: "ana@example.com", Phone: "+50688887777"},
@@ -110,7 +109,7 @@ func TestLinkRefusesBadParams(t *testing.T) {
 	ok := func() LinkParams {
 		return LinkParams{Amount: AmountFromCents(2500), Currency: "USD", CustomReference: "order-1"}
 	}
-	three, trailing := money.MustParse("10.001"), money.MustParse("10.010")
+	three, trailing := mustAmount("10.001"), mustAmount("10.010")
 	cases := []struct {
 		name  string
 		edit  func(*LinkParams)
@@ -229,7 +228,7 @@ func TestPrefilledLink(t *testing.T) {
 	}
 	for _, p := range []*PrefillParams{
 		{Amount: AmountFromCents(-5)},
-		{Amount: money.MustParse("1.005")},
+		{Amount: mustAmount("1.005")},
 		{ClientNote: "line\nbreak"},
 		{ClientReference: "\x00"},
 		{Lang: "fr"},
@@ -267,4 +266,13 @@ func TestNewButtonRefusesBadCredentialsAndNeverPrintsTheSecret(t *testing.T) {
 	if j, _ := Secret(vecSecret).MarshalJSON(); string(j) != `"[redacted]"` || Secret("").String() != "" {
 		t.Errorf("Secret JSON %s", j)
 	}
+}
+
+// mustAmount is ParseAmount for the constants these tests write.
+func mustAmount(s string) Amount {
+	a, err := ParseAmount(s)
+	if err != nil {
+		panic(err)
+	}
+	return a
 }

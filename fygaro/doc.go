@@ -37,8 +37,9 @@
 //
 // Amounts are Amount, an exact decimal in the currency's major unit, never a
 // float. Fygaro takes at most two decimal places; links send them as
-// strings with exactly two ("25.00"). Build amounts with AmountFromCents (from
-// cents) or ParseAmount.
+// strings with exactly two ("25.00"). Build amounts with AmountFromCents
+// (hundredths: AmountFromCents(2500) is 25.00), AmountFromWhole (whole
+// units) or ParseAmount. Amount is pagos.Amount: Add, Sub and Cmp are exact.
 //
 // # Hooks
 //

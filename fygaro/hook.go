@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/pagos-go/pagos/internal/jsonx"
 	"strings"
+
+	"github.com/pagos-go/pagos/internal/jsonx"
 )
 
 // Signed says what authenticated a hook delivery.
@@ -77,8 +78,8 @@ type Hook struct {
 type refs struct {
 	// Fygaro documents strings; a number is kept as its text.
 	CustomReference      jsonx.Loose `json:"customReference"`
-	Reference            jsonx.Text  `json:"reference"`
-	TransactionReference jsonx.Text  `json:"transactionReference"` // the oldest hooks' name
+	Reference            Text        `json:"reference"`
+	TransactionReference Text        `json:"transactionReference"` // the oldest hooks' name
 	CreatedAt            Time        `json:"createdAt"`
 }
 

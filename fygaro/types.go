@@ -3,26 +3,39 @@ package fygaro
 import (
 	"bytes"
 	"fmt"
-	"github.com/pagos-go/pagos/internal/redact"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/pagos-go/pagos/internal/money"
+	"github.com/pagos-go/pagos"
 )
 
 // Amount is an exact decimal amount in the currency's major unit (dollars,
 // colones, balboas; not cents). Fygaro sends and expects decimal strings with
-// at most two places, such as "100.01"; Amount decodes them exactly. Compare
+// at most two places, such as "100.01"; Amount decodes them exactly. It is
+// pagos.Amount, whose methods add, subtract and compare exactly; compare
 // with Cmp or Equal, never ==.
-type Amount = money.Amount
+type Amount = pagos.Amount
+
+// ErrInvalidAmount matches the error ParseAmount returns for text that is
+// not a decimal number; it is pagos.ErrInvalidAmount.
+var ErrInvalidAmount = pagos.ErrInvalidAmount
 
 // ParseAmount reads a decimal amount such as "100.01" or "25".
-func ParseAmount(s string) (Amount, error) { return money.Parse(s) }
+func ParseAmount(s string) (Amount, error) { return pagos.ParseAmount(s) }
 
-// AmountFromCents returns the amount cents/100, exactly: AmountFromCents(10001)
-// is 100.01. (toku.NewAmount counts whole pesos: the name says the unit.)
-func AmountFromCents(cents int64) Amount { return money.FromMinor(cents, 2) }
+// AmountFromWhole returns n whole units (dollars, colones): AmountFromWhole(100)
+// is 100 dollars, not 1.00.
+func AmountFromWhole(n int64) Amount { return pagos.AmountFromWhole(n) }
+
+// AmountFromCents returns cents hundredths of the currency's unit, exactly:
+// AmountFromCents(10001) is 100.01.
+func AmountFromCents(cents int64) Amount { return pagos.AmountFromCents(cents) }
+
+// Text is a value Fygaro sends sometimes as a string and sometimes as a
+// number, such as a reference; it keeps the text either way. It is
+// pagos.Text, the type toku.Text and conekta.Text name too.
+type Text = pagos.Text
 
 // ClientData is the customer's name, email and phone: what a dynamic link
 // pre-fills on the checkout page (clientData) and what the hook reports the
@@ -116,7 +129,7 @@ func (t Time) MarshalJSON() ([]byte, error) {
 // Secret is a Fygaro API secret. It prints, logs and JSON-encodes as a
 // redacted placeholder so it cannot leak by accident; convert it with
 // string(s) where you need the value.
-type Secret = redact.Secret
+type Secret = pagos.Secret
 
 func truncate(s string) string {
 	if len(s) > 40 {

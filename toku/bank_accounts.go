@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -34,13 +35,13 @@ type BankAccountVerificationParams struct {
 
 func (p *BankAccountVerificationParams) check() error {
 	if p == nil {
-		return httpcore.Invalid("toku", "BankAccountVerificationParams", "is nil")
+		return check.Invalid("toku", "BankAccountVerificationParams", "is nil")
 	}
 	if why := clabeProblem(p.CLABE); why != "" {
-		return httpcore.Invalid("toku", "BankAccountVerificationParams.CLABE", "%s", why)
+		return check.Invalid("toku", "BankAccountVerificationParams.CLABE", "%s", why)
 	}
 	if !looksLikeRFC(p.RFC) {
-		return httpcore.Invalid("toku", "BankAccountVerificationParams.RFC",
+		return check.Invalid("toku", "BankAccountVerificationParams.RFC",
 			"is not an RFC: give 4 letters (3 for a company), the 6-digit date YYMMDD and the 3-character homoclave, in capitals, such as \"GODE561231GR8\"")
 	}
 	return nil
@@ -53,7 +54,7 @@ func (p *BankAccountVerificationParams) check() error {
 // matching ErrInvalidRequest.
 func CheckCLABE(s string) error {
 	if why := clabeProblem(s); why != "" {
-		return httpcore.Invalid("toku", "CLABE", "%s", why)
+		return check.Invalid("toku", "CLABE", "%s", why)
 	}
 	return nil
 }

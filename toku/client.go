@@ -5,7 +5,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
+	"github.com/pagos-go/pagos"
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -52,7 +55,8 @@ func WithBaseURL(rawURL string) Option {
 }
 
 // WithHTTPClient sends requests through hc (for proxies, custom transports or
-// timeouts). hc is copied, not modified; a zero Timeout becomes 30 s per attempt.
+// timeouts). hc is copied, not modified; a zero Timeout becomes 30 s per attempt
+// (see WithTimeout).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error { return c.SetHTTPClient(hc) }
 }
@@ -69,6 +73,14 @@ func WithMaxRetries(n int) Option {
 	return func(c *config) error { return c.SetMaxRetries(n) }
 }
 
+// WithTimeout sets how long one attempt waits for Toku's response
+// (default 30 s; more than 0 and at most 10 minutes). Each retry gets the
+// full time again, and ctx still bounds the whole call. It replaces the
+// Timeout of a client given to WithHTTPClient.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error { return c.SetTimeout(d) }
+}
+
 // WithUserAgent appends your application's name and version to the
 // User-Agent, such as "myshop/1.2".
 func WithUserAgent(app string) Option {
@@ -80,7 +92,7 @@ func WithUserAgent(app string) Option {
 // overrides it for one call.
 func WithDefaultAccountKey(key string) Option {
 	return func(c *config) error {
-		if err := httpcore.CheckCredential("account key", key); err != nil {
+		if err := check.Credential("account key", key); err != nil {
 			return errors.New("WithDefaultAccountKey: " + err.Error())
 		}
 		c.accountKey = key
@@ -89,13 +101,13 @@ func WithDefaultAccountKey(key string) Option {
 }
 
 // RequestOption is a per-call setting, passed last to any service method.
-type RequestOption = httpcore.RequestOption
+type RequestOption = pagos.RequestOption
 
 // WithAccountKey sends key as x-account-key on one call, selecting the Cuenta
 // de Cobro the call applies to.
 func WithAccountKey(key string) RequestOption {
-	return func(o *httpcore.CallOptions) error {
-		if err := httpcore.CheckCredential("account key", key); err != nil {
+	return func(o *pagos.CallOptions) error {
+		if err := check.Credential("account key", key); err != nil {
 			return errors.New("WithAccountKey: " + err.Error())
 		}
 		o.SetHeader(headerAccountKey, key)
@@ -119,7 +131,7 @@ const (
 // bytes is refused (Toku documents no key format beyond that); the error
 // never repeats the key.
 func NewClient(apiKey string, opts ...Option) (*Client, error) {
-	if err := httpcore.CheckCredential("API key", apiKey); err != nil {
+	if err := check.Credential("API key", apiKey); err != nil {
 		return nil, errors.New("toku: NewClient: " + err.Error() + "; pass the key from Toku's web app")
 	}
 	cfg := config{Settings: httpcore.NewSettings(DefaultBaseURL)}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -98,14 +99,14 @@ type CustomerParams struct {
 
 func (p *CustomerParams) check(create bool) error {
 	if p == nil {
-		return httpcore.Invalid("toku", "CustomerParams", "is nil")
+		return check.Invalid("toku", "CustomerParams", "is nil")
 	}
 	if create && p.GovernmentID == "" && p.ExternalID == "" {
-		return httpcore.Invalid("toku", "CustomerParams.GovernmentID",
+		return check.Invalid("toku", "CustomerParams.GovernmentID",
 			"is required: set the customer's RUT (Chile) or CURP (Mexico); use ExternalID instead only if Toku enabled external ids for your organization")
 	}
 	if !create && sendsNothing(p) {
-		return httpcore.Invalid("toku", "CustomerParams", "sets no field; there is nothing to update")
+		return check.Invalid("toku", "CustomerParams", "sets no field; there is nothing to update")
 	}
 	if err := checkEmail("CustomerParams.Mail", p.Mail); err != nil {
 		return err
@@ -119,7 +120,7 @@ func (p *CustomerParams) check(create bool) error {
 		}
 	}
 	if p.DefaultReceiptType != "" && p.DefaultReceiptType != ReceiptBill && p.DefaultReceiptType != ReceiptInvoice {
-		return httpcore.Invalid("toku", "CustomerParams.DefaultReceiptType", "is %q; use toku.ReceiptBill or toku.ReceiptInvoice", p.DefaultReceiptType)
+		return check.Invalid("toku", "CustomerParams.DefaultReceiptType", "is %q; use toku.ReceiptBill or toku.ReceiptInvoice", p.DefaultReceiptType)
 	}
 	return p.Metadata.check("CustomerParams.Metadata")
 }
@@ -135,8 +136,8 @@ func checkEmail(field, v string) error {
 	if v == "" {
 		return nil
 	}
-	if !httpcore.LooksLikeEmail(v) {
-		return httpcore.Invalid("toku", field, "%q is not an email address such as ana@example.com", v)
+	if !check.LooksLikeEmail(v) {
+		return check.Invalid("toku", field, "%q is not an email address such as ana@example.com", v)
 	}
 	return nil
 }
@@ -155,7 +156,7 @@ func (s *CustomersService) Create(ctx context.Context, p *CustomerParams, opts .
 
 // Get fetches a customer by id (GET /customers/{id}).
 func (s *CustomersService) Get(ctx context.Context, id string, opts ...RequestOption) (*Customer, error) {
-	if err := httpcore.CheckID("toku", "customer", id); err != nil {
+	if err := check.ID("toku", "customer", id); err != nil {
 		return nil, err
 	}
 	return call[Customer](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/customers/" + url.PathEscape(id)}, opts)
@@ -181,7 +182,7 @@ func (s *CustomersService) All(ctx context.Context, p *ListParams, opts ...Reque
 // Update changes a customer (PUT /customers/{id}), sending only the fields
 // set in p.
 func (s *CustomersService) Update(ctx context.Context, id string, p *CustomerParams, opts ...RequestOption) (*Customer, error) {
-	if err := httpcore.CheckID("toku", "customer", id); err != nil {
+	if err := check.ID("toku", "customer", id); err != nil {
 		return nil, err
 	}
 	if err := p.check(false); err != nil {
@@ -192,7 +193,7 @@ func (s *CustomersService) Update(ctx context.Context, id string, p *CustomerPar
 
 // Delete removes a customer (DELETE /customers/{id}).
 func (s *CustomersService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
-	if err := httpcore.CheckID("toku", "customer", id); err != nil {
+	if err := check.ID("toku", "customer", id); err != nil {
 		return err
 	}
 	return s.client.do(ctx, &httpcore.Request{Method: http.MethodDelete, Path: "/customers/" + url.PathEscape(id)}, nil, opts)

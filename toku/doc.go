@@ -10,7 +10,7 @@
 //	})
 //	inv, err := c.Invoices.Create(ctx, &toku.InvoiceParams{
 //		Customer: cus.ID, ProductID: "contract-42",
-//		DueDate: toku.Date{Year: 2026, Month: 12, Day: 1}, Amount: toku.NewAmount(19990),
+//		DueDate: toku.Date{Year: 2026, Month: 12, Day: 1}, Amount: toku.AmountFromWhole(19990),
 //	})
 //	for inv, err := range c.Invoices.All(ctx, &toku.InvoiceListParams{CustomerID: cus.ID}) { ... }
 //
@@ -31,7 +31,7 @@
 //
 //	sub, err := c.Subscriptions.Create(ctx, &toku.SubscriptionParams{
 //		Customer: cus.ID, ProductID: "contract-42",
-//		IsRecurring: toku.Bool(true), Amount: toku.NewAmount(19990), // pesos
+//		IsRecurring: toku.Bool(true), Amount: toku.AmountFromWhole(19990), // pesos
 //		DueDay: 5, CurrencyCode: "CLP", // CLP, CLF, MXN or BRL
 //	})
 //	for s, err := range c.Subscriptions.All(ctx, cus.ID, nil) { ... } // a customer's subscriptions
@@ -107,7 +107,9 @@
 //
 // Amounts are Amount, an exact decimal in the currency's major unit (pesos),
 // never a float: Toku sends 1000, 100.0 and "10000.0000" for the same kind
-// of field, and all decode exactly. Build them with NewAmount or ParseAmount.
+// of field, and all decode exactly. Build them with AmountFromWhole (whole
+// pesos: AmountFromWhole(19990) is 19990 pesos), AmountFromCents (hundredths)
+// or ParseAmount; Add and Sub are exact.
 //
 // An invoice amount Toku cannot take is refused before sending, with a
 // *ParamError naming InvoiceParams.Amount: any decimals in CLP (Toku's
@@ -126,6 +128,11 @@
 //	var te *toku.Error
 //	if errors.As(err, &te) && te.StatusCode == 422 { ... te.Details ... }
 //
+// The sentinels are the root package pagos's, shared by every provider:
+// errors.Is(err, toku.ErrNotFound) is the same test as errors.Is(err,
+// pagos.ErrNotFound) or errors.Is(err, conekta.ErrNotFound). ParamError and
+// OutcomeUnknownError are pagos's types too.
+//
 // # Retries and idempotency
 //
 // GET, PUT and DELETE are retried on network errors, 408, 429 and 5xx, with
@@ -135,6 +142,9 @@
 // create fails after it may have reached Toku, the error matches
 // ErrOutcomeUnknown; look the object up before creating it again, so a retry
 // never creates a second customer or invoice.
+//
+// Each attempt waits at most 30 s for the response; WithTimeout changes
+// that, and a retry gets the full time again.
 //
 // # Pagination
 //

@@ -7,33 +7,37 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pagos-go/pagos"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
 // Sentinels matched by errors.Is against any error from this package. Every
-// *Error matches the one for its HTTP status.
+// *Error matches the one for its HTTP status. They are the pagos sentinels,
+// shared by every provider package (toku.ErrNotFound == pagos.ErrNotFound ==
+// conekta.ErrNotFound): errors.Is tells the kind of failure, not the provider;
+// use errors.As with *Error for that.
 var (
-	ErrUnauthorized   = httpcore.ErrUnauthorized   // 401: missing or malformed API key
-	ErrForbidden      = httpcore.ErrForbidden      // 403
-	ErrNotFound       = httpcore.ErrNotFound       // 404; Toku also answers 404 when the key lacks permission
-	ErrInvalidRequest = httpcore.ErrInvalidRequest // 400, 409, 422, or refused by pagos before sending
-	ErrRateLimited    = httpcore.ErrRateLimited    // 429 after retries
-	ErrServer         = httpcore.ErrServer         // 5xx after retries
+	ErrUnauthorized   = pagos.ErrUnauthorized   // 401: missing or malformed API key
+	ErrForbidden      = pagos.ErrForbidden      // 403
+	ErrNotFound       = pagos.ErrNotFound       // 404; Toku also answers 404 when the key lacks permission
+	ErrInvalidRequest = pagos.ErrInvalidRequest // 400, 409, 422, or refused by pagos before sending
+	ErrRateLimited    = pagos.ErrRateLimited    // 429 after retries
+	ErrServer         = pagos.ErrServer         // 5xx after retries
 	// ErrOutcomeUnknown: a create or other write may have taken effect at
 	// Toku, but no answer confirms it. pagos never repeats such a write, since
 	// Toku documents no idempotency key. Look the object up before sending
 	// it again: a customer with Customers.GetByExternalID, a subscription by
 	// its ProductID in Subscriptions.List, an invoice in Invoices.ListByCustomer.
-	ErrOutcomeUnknown = httpcore.ErrOutcomeUnknown
+	ErrOutcomeUnknown = pagos.ErrOutcomeUnknown
 )
 
 // OutcomeUnknownError is the error behind ErrOutcomeUnknown; errors.As
 // finds it and its Err field holds the *Error or transport error.
-type OutcomeUnknownError = httpcore.OutcomeUnknownError
+type OutcomeUnknownError = pagos.OutcomeUnknownError
 
 // ParamError reports parameters refused before any request was sent. It
 // matches ErrInvalidRequest and names the field to fix.
-type ParamError = httpcore.ParamError
+type ParamError = pagos.ParamError
 
 // Error is an error answer from the Toku API.
 //

@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/pagos-go/pagos/internal/jsonx"
 	"strings"
+
+	"github.com/pagos-go/pagos/internal/jsonx"
 )
 
 // EventType names a Toku event. Unknown types are kept as they arrive.
@@ -168,7 +169,7 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	// id_account is informative, not part of the envelope: a number keeps
 	// its text, any other shape leaves it empty (Raw still holds it), so an
 	// authentic event is never refused for it.
-	var account jsonx.Text
+	var account Text
 	if len(env.AccountID) > 0 && account.UnmarshalJSON(env.AccountID) == nil {
 		e.AccountID = string(account)
 	}
@@ -272,10 +273,10 @@ type PaymentIntent struct {
 	CardDetail         string `json:"card_detail"` // last digits only
 	BuyOrder           string `json:"buy_order"`
 	ChildBuyOrder      string `json:"child_buy_order"`
-	AuthorizationCode  Code   `json:"authorization_code"`
+	AuthorizationCode  Text   `json:"authorization_code"`
 	PaymentTypeCode    string `json:"payment_type_code"`
-	TokuResponseCode   Code   `json:"toku_response_code"` // "SU0000" on success
-	ResponseCode       Code   `json:"response_code"`
+	TokuResponseCode   Text   `json:"toku_response_code"` // "SU0000" on success
+	ResponseCode       Text   `json:"response_code"`
 	InstallmentsNumber int    `json:"installments_number"`
 	MCOrderID          string `json:"mc_order_id"`
 	Status             string `json:"status"` // such as "AUTHORIZED"

@@ -50,7 +50,7 @@ func TestParsePaymentIntentEvent(t *testing.T) {
 	want := &PaymentIntent{
 		ID: "pi_dsQ5-sNZPwxBYf6hnLsstaqG9JAZK432", Invoice: "in_1YPKc-NZPwxBYf6hnLsstaqG9JAZKxX9",
 		Customer: "cus_l8ojrji3k8SC7iLbVBxxgwVeOLRRbkEc", AccountID: "acc_2YPKc-NZPwxBYf6hnLsstaqG9JAZKxX4",
-		Gateway: "toku_pac", Amount: NewAmount(1000), PaymentMethod: "pm_1YPKc-NZPwxBYf6hnLsstaqG9JAZKxX9",
+		Gateway: "toku_pac", Amount: AmountFromWhole(1000), PaymentMethod: "pm_1YPKc-NZPwxBYf6hnLsstaqG9JAZKxX9",
 		TransactionDate: &Time{time.Date(2021, 4, 22, 14, 3, 39, 410000000, time.UTC)}, CardDetail: "1234",
 		BuyOrder: "bo-2-609bf894", ChildBuyOrder: "cbo-2-609bf894", AuthorizationCode: "1213", PaymentTypeCode: "VN",
 		TokuResponseCode: "SU0000", ResponseCode: "0", MCOrderID: "1234567", Status: "AUTHORIZED",
@@ -70,7 +70,7 @@ func TestParseOtherEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, err := pay.Payment()
-	if err != nil || p.ID != "pay_1" || !p.PaymentAmount.Equal(NewAmount(1000)) || p.DueDate != (Date{2022, 1, 1}) || p.AccountID != "acc_2" {
+	if err != nil || p.ID != "pay_1" || !p.PaymentAmount.Equal(AmountFromWhole(1000)) || p.DueDate != (Date{2022, 1, 1}) || p.AccountID != "acc_2" {
 		t.Fatalf("payment %+v, %v", p, err)
 	}
 

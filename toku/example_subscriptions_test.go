@@ -26,7 +26,7 @@ func ExampleSubscriptionsService_Create() {
 	}
 	sub, err := c.Subscriptions.Create(ctx, &toku.SubscriptionParams{
 		Customer: cus.ID, ProductID: "contract-42",
-		IsRecurring: toku.Bool(true), Amount: toku.NewAmount(19990), DueDay: 5, CurrencyCode: "CLP",
+		IsRecurring: toku.Bool(true), Amount: toku.AmountFromWhole(19990), DueDay: 5, CurrencyCode: "CLP",
 	})
 	if err != nil {
 		fmt.Println(err)

@@ -23,7 +23,7 @@ func ExampleCustomersService_Create() {
 	}
 	inv, err := c.Invoices.Create(ctx, &toku.InvoiceParams{
 		Customer: cus.ID, ProductID: "plan-mensual",
-		DueDate: toku.Date{Year: 2026, Month: 12, Day: 1}, Amount: toku.NewAmount(19990),
+		DueDate: toku.Date{Year: 2026, Month: 12, Day: 1}, Amount: toku.AmountFromWhole(19990),
 	})
 	if err != nil {
 		fmt.Println(err)

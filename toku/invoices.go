@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -70,30 +71,30 @@ type InvoiceParams struct {
 func (p *InvoiceParams) check(create bool) error {
 	const pv = "toku"
 	if p == nil {
-		return httpcore.Invalid(pv, "InvoiceParams", "is nil")
+		return check.Invalid(pv, "InvoiceParams", "is nil")
 	}
 	if create {
 		switch {
 		case p.Customer == "":
-			return httpcore.Invalid(pv, "InvoiceParams.Customer", "is required: the \"cus_…\" id returned by Customers.Create")
+			return check.Invalid(pv, "InvoiceParams.Customer", "is required: the \"cus_…\" id returned by Customers.Create")
 		case p.ProductID == "":
-			return httpcore.Invalid(pv, "InvoiceParams.ProductID", "is required: your id for what the debt is for, such as a contract number")
+			return check.Invalid(pv, "InvoiceParams.ProductID", "is required: your id for what the debt is for, such as a contract number")
 		case p.DueDate.IsZero():
-			return httpcore.Invalid(pv, "InvoiceParams.DueDate", "is required: the date the debt falls due")
+			return check.Invalid(pv, "InvoiceParams.DueDate", "is required: the date the debt falls due")
 		case p.Amount.Sign() <= 0:
-			return httpcore.Invalid(pv, "InvoiceParams.Amount", "is %s; it must be positive, in major units (pesos)", p.Amount)
+			return check.Invalid(pv, "InvoiceParams.Amount", "is %s; it must be positive, in major units (pesos)", p.Amount)
 		}
 	} else if sendsNothing(p) {
-		return httpcore.Invalid(pv, "InvoiceParams", "sets no field; there is nothing to update")
+		return check.Invalid(pv, "InvoiceParams", "sets no field; there is nothing to update")
 	}
 	if !p.DueDate.IsZero() && !p.DueDate.valid() {
-		return httpcore.Invalid(pv, "InvoiceParams.DueDate", "%04d-%02d-%02d is not a calendar date", p.DueDate.Year, int(p.DueDate.Month), p.DueDate.Day)
+		return check.Invalid(pv, "InvoiceParams.DueDate", "%04d-%02d-%02d is not a calendar date", p.DueDate.Year, int(p.DueDate.Month), p.DueDate.Day)
 	}
 	if !create && p.Amount.Sign() < 0 {
-		return httpcore.Invalid(pv, "InvoiceParams.Amount", "is %s; it must be positive", p.Amount)
+		return check.Invalid(pv, "InvoiceParams.Amount", "is %s; it must be positive", p.Amount)
 	}
 	if p.CurrencyCode != "" && !isCurrencyCode(p.CurrencyCode) {
-		return httpcore.Invalid(pv, "InvoiceParams.CurrencyCode", "is %q; use an ISO 4217 code such as \"CLP\" or \"MXN\"", p.CurrencyCode)
+		return check.Invalid(pv, "InvoiceParams.CurrencyCode", "is %q; use an ISO 4217 code such as \"CLP\" or \"MXN\"", p.CurrencyCode)
 	}
 	currency := p.CurrencyCode
 	if create && currency == "" {
@@ -104,7 +105,7 @@ func (p *InvoiceParams) check(create bool) error {
 	}
 	if p.LinkPayment != "" {
 		if u, err := url.Parse(p.LinkPayment); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return httpcore.Invalid(pv, "InvoiceParams.LinkPayment", "must be an absolute http(s) URL, or empty to use Toku's payment portal")
+			return check.Invalid(pv, "InvoiceParams.LinkPayment", "must be an absolute http(s) URL, or empty to use Toku's payment portal")
 		}
 	}
 	return p.Metadata.check("InvoiceParams.Metadata")
@@ -138,12 +139,12 @@ func checkAmount(field string, a Amount, currency string) error {
 			in = "an unstated currency"
 		}
 		if places == 0 {
-			return httpcore.Invalid("toku", field, "is %s; %s has no decimals, give whole pesos", a, in)
+			return check.Invalid("toku", field, "is %s; %s has no decimals, give whole pesos", a, in)
 		}
-		return httpcore.Invalid("toku", field, "is %s; %s takes at most %d decimal places", a, in, places)
+		return check.Invalid("toku", field, "is %s; %s takes at most %d decimal places", a, in, places)
 	}
 	if n := significantDigits(a); n > maxAmountDigits {
-		return httpcore.Invalid("toku", field, "has %d significant digits; Toku reads amounts as floats, so pagos sends at most %d", n, maxAmountDigits)
+		return check.Invalid("toku", field, "has %d significant digits; Toku reads amounts as floats, so pagos sends at most %d", n, maxAmountDigits)
 	}
 	return nil
 }
@@ -194,7 +195,7 @@ func (s *InvoicesService) Create(ctx context.Context, p *InvoiceParams, opts ...
 
 // Get fetches an invoice by id (GET /invoices/{id}).
 func (s *InvoicesService) Get(ctx context.Context, id string, opts ...RequestOption) (*Invoice, error) {
-	if err := httpcore.CheckID("toku", "invoice", id); err != nil {
+	if err := check.ID("toku", "invoice", id); err != nil {
 		return nil, err
 	}
 	return call[Invoice](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/invoices/" + url.PathEscape(id)}, opts)
@@ -235,7 +236,7 @@ func (s *InvoicesService) All(ctx context.Context, p *InvoiceListParams, opts ..
 
 // Update changes an invoice (PUT /invoices/{id}), sending only the fields set.
 func (s *InvoicesService) Update(ctx context.Context, id string, p *InvoiceParams, opts ...RequestOption) (*Invoice, error) {
-	if err := httpcore.CheckID("toku", "invoice", id); err != nil {
+	if err := check.ID("toku", "invoice", id); err != nil {
 		return nil, err
 	}
 	if err := p.check(false); err != nil {
@@ -248,7 +249,7 @@ func (s *InvoicesService) Update(ctx context.Context, id string, p *InvoiceParam
 // (POST /invoices/{id}/void with delete_invoice false). Toku treats voided
 // invoices as deleted.
 func (s *InvoicesService) Void(ctx context.Context, id string, opts ...RequestOption) (*Invoice, error) {
-	if err := httpcore.CheckID("toku", "invoice", id); err != nil {
+	if err := check.ID("toku", "invoice", id); err != nil {
 		return nil, err
 	}
 	body := map[string]bool{"delete_invoice": false}
@@ -257,7 +258,7 @@ func (s *InvoicesService) Void(ctx context.Context, id string, opts ...RequestOp
 
 // Delete removes an invoice (DELETE /invoices/{id}).
 func (s *InvoicesService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
-	if err := httpcore.CheckID("toku", "invoice", id); err != nil {
+	if err := check.ID("toku", "invoice", id); err != nil {
 		return err
 	}
 	return s.client.do(ctx, &httpcore.Request{Method: http.MethodDelete, Path: "/invoices/" + url.PathEscape(id)}, nil, opts)

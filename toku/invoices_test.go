@@ -65,7 +65,7 @@ func mustAmount(t *testing.T, s string) Amount {
 func TestInvoicesCreateValidatesBeforeSending(t *testing.T) {
 	t.Parallel()
 	c, _ := setup(t)
-	ok := InvoiceParams{Customer: "cus_1", ProductID: "p", DueDate: Date{2026, 1, 31}, Amount: NewAmount(1000)}
+	ok := InvoiceParams{Customer: "cus_1", ProductID: "p", DueDate: Date{2026, 1, 31}, Amount: AmountFromWhole(1000)}
 	mod := func(f func(*InvoiceParams)) *InvoiceParams { p := ok; f(&p); return &p }
 	cases := []struct {
 		field string
@@ -75,8 +75,8 @@ func TestInvoicesCreateValidatesBeforeSending(t *testing.T) {
 		{"InvoiceParams.ProductID", mod(func(p *InvoiceParams) { p.ProductID = "" })},
 		{"InvoiceParams.DueDate", mod(func(p *InvoiceParams) { p.DueDate = Date{} })},
 		{"InvoiceParams.DueDate", mod(func(p *InvoiceParams) { p.DueDate = Date{2026, 2, 30} })},
-		{"InvoiceParams.Amount", mod(func(p *InvoiceParams) { p.Amount = NewAmount(0) })},
-		{"InvoiceParams.Amount", mod(func(p *InvoiceParams) { p.Amount = NewAmount(-5) })},
+		{"InvoiceParams.Amount", mod(func(p *InvoiceParams) { p.Amount = AmountFromWhole(0) })},
+		{"InvoiceParams.Amount", mod(func(p *InvoiceParams) { p.Amount = AmountFromWhole(-5) })},
 		{"InvoiceParams.CurrencyCode", mod(func(p *InvoiceParams) { p.CurrencyCode = "clp" })},
 		{"InvoiceParams.LinkPayment", mod(func(p *InvoiceParams) { p.LinkPayment = "portal" })},
 		{"InvoiceParams.Metadata", mod(func(p *InvoiceParams) { p.Metadata = Metadata{"": "x"} })},
@@ -133,7 +133,7 @@ func TestInvoicesListVoidUpdateDelete(t *testing.T) {
 	if v, err := c.Invoices.Void(ctx, "in_1"); err != nil || !v.IsVoid {
 		t.Fatalf("Void = %+v, %v", v, err)
 	}
-	if u, err := c.Invoices.Update(ctx, "in_1", &InvoiceParams{IsPaid: Bool(true), Amount: NewAmount(1500)}); err != nil || !u.IsPaid || !u.Amount.Equal(NewAmount(1500)) {
+	if u, err := c.Invoices.Update(ctx, "in_1", &InvoiceParams{IsPaid: Bool(true), Amount: AmountFromWhole(1500)}); err != nil || !u.IsPaid || !u.Amount.Equal(AmountFromWhole(1500)) {
 		t.Fatalf("Update = %+v, %v", u, err)
 	}
 	if err := c.Invoices.Delete(ctx, "in_1"); err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 	"github.com/pagos-go/pagos/internal/jsonx"
 )
@@ -62,7 +63,7 @@ func (p *ListParams) query(q url.Values) (url.Values, error) {
 		return q, nil
 	}
 	if p.PageSize < 0 {
-		return nil, httpcore.Invalid("toku", "PageSize", "is %d; give a positive page size or 0 for Toku's default", p.PageSize)
+		return nil, check.Invalid("toku", "PageSize", "is %d; give a positive page size or 0 for Toku's default", p.PageSize)
 	}
 	if p.PageSize > 0 {
 		q.Set("page_size", strconv.Itoa(p.PageSize))

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -32,7 +33,7 @@ const customerByExternalIDPath = "/customers/external/"
 // accepts an object, an array or a page, and answers an error matching
 // ErrNotFound when a list is empty.
 func (s *CustomersService) GetByExternalID(ctx context.Context, externalID string, opts ...RequestOption) (*Customer, error) {
-	if err := httpcore.CheckID("toku", "external", externalID); err != nil {
+	if err := check.ID("toku", "external", externalID); err != nil {
 		return nil, err
 	}
 	raw, err := call[json.RawMessage](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: customerByExternalIDPath + url.PathEscape(externalID)}, opts)
@@ -70,7 +71,7 @@ func firstCustomer(b []byte) (*Customer, error) {
 // not documented: pagos sends page_size and cursor only when p sets them,
 // and reads a bare array as one last page.
 func (s *InvoicesService) ListByCustomer(ctx context.Context, customerID string, p *ListParams, opts ...RequestOption) (*List[*Invoice], error) {
-	if err := httpcore.CheckID("toku", "customer", customerID); err != nil {
+	if err := check.ID("toku", "customer", customerID); err != nil {
 		return nil, err
 	}
 	q, err := p.query(url.Values{})

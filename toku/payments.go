@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -42,7 +43,7 @@ type Transaction struct {
 	Currency          string            `json:"currency"`
 	TransactionDate   *Time             `json:"transaction_date"`
 	Status            TransactionStatus `json:"status"`
-	ResponseCode      Code              `json:"response_code"`
+	ResponseCode      Text              `json:"response_code"`
 	Voucher           string            `json:"voucher"`
 	CheckoutSessionID string            `json:"id_checkout_session"`
 	Metadata          json.RawMessage   `json:"transaction_metadata"`
@@ -73,7 +74,7 @@ func (t *Transaction) UnmarshalJSON(b []byte) error {
 		TransactionDate   *Time             `json:"transaction_date"`
 		PaymentDate       *Time             `json:"payment_date"`
 		Status            TransactionStatus `json:"status"`
-		ResponseCode      Code              `json:"response_code"`
+		ResponseCode      Text              `json:"response_code"`
 		Voucher           string            `json:"voucher"`
 		CheckoutSessionID string            `json:"id_checkout_session"`
 		Metadata          json.RawMessage   `json:"transaction_metadata"`
@@ -149,16 +150,16 @@ const DefaultPaymentPageSize = 100
 
 func (p *PaymentListParams) query() (url.Values, error) {
 	if p == nil || p.StartDate.IsZero() || p.EndDate.IsZero() {
-		return nil, httpcore.Invalid("toku", "PaymentListParams", "StartDate and EndDate are required, such as yesterday's date for both")
+		return nil, check.Invalid("toku", "PaymentListParams", "StartDate and EndDate are required, such as yesterday's date for both")
 	}
 	if !p.StartDate.valid() || !p.EndDate.valid() {
-		return nil, httpcore.Invalid("toku", "PaymentListParams", "StartDate or EndDate is not a calendar date")
+		return nil, check.Invalid("toku", "PaymentListParams", "StartDate or EndDate is not a calendar date")
 	}
 	if p.EndDate.Before(p.StartDate) {
-		return nil, httpcore.Invalid("toku", "PaymentListParams.EndDate", "%s is before StartDate %s", p.EndDate, p.StartDate)
+		return nil, check.Invalid("toku", "PaymentListParams.EndDate", "%s is before StartDate %s", p.EndDate, p.StartDate)
 	}
 	if p.Page < 0 || p.PageSize < 0 {
-		return nil, httpcore.Invalid("toku", "PaymentListParams", "Page and PageSize must not be negative")
+		return nil, check.Invalid("toku", "PaymentListParams", "Page and PageSize must not be negative")
 	}
 	q := url.Values{
 		"page":       {strconv.Itoa(max(p.Page, 1))},

@@ -32,7 +32,7 @@ func TestTransactionDecodesPublishedShape(t *testing.T) {
 	}
 	if tr.ID != "trs_A" || tr.Amount.String() != "210.0" || tr.Status != TransactionSuccess || tr.ResponseCode != "0" ||
 		tr.Customer == nil || tr.Customer.Mail != "ana@example.com" || len(tr.PaymentIntents) != 1 ||
-		tr.PaymentIntents[0].Invoice != "in_1" || !tr.PaymentIntents[0].Amount.Equal(NewAmount(210)) ||
+		tr.PaymentIntents[0].Invoice != "in_1" || !tr.PaymentIntents[0].Amount.Equal(AmountFromWhole(210)) ||
 		tr.Instrument == nil || tr.Instrument.Card.LastDigits != "4242" ||
 		!tr.TransactionDate.Equal(time.Date(2026, 11, 23, 14, 3, 39, 410000000, time.UTC)) {
 		t.Fatalf("decoded %+v", tr)
@@ -51,10 +51,10 @@ func TestTransactionDecodesFlatShapes(t *testing.T) {
 	if err := b.UnmarshalJSON([]byte(`{"id":"pay_1","payment_amount":"1000","payment_date":"2022-01-01","invoice":"in_1"}`)); err != nil {
 		t.Fatal(err)
 	}
-	if a.ID != "trs_B" || !a.Amount.Equal(NewAmount(5000)) || a.Customer.ID != "cus_9" {
+	if a.ID != "trs_B" || !a.Amount.Equal(AmountFromWhole(5000)) || a.Customer.ID != "cus_9" {
 		t.Fatalf("flat transaction %+v", a)
 	}
-	if b.ID != "pay_1" || !b.Amount.Equal(NewAmount(1000)) || b.TransactionDate == nil || b.TransactionDate.Year() != 2022 {
+	if b.ID != "pay_1" || !b.Amount.Equal(AmountFromWhole(1000)) || b.TransactionDate == nil || b.TransactionDate.Year() != 2022 {
 		t.Fatalf("flat payment %+v", b)
 	}
 }

@@ -3,7 +3,7 @@ package toku
 import (
 	"context"
 
-	"github.com/pagos-go/pagos/internal/httpcore"
+	"github.com/pagos-go/pagos/internal/check"
 )
 
 // ReconcileParams describes a reconciliation run.
@@ -48,10 +48,10 @@ func SeenIDs(ids ...string) func(context.Context, string) (bool, error) {
 // reported as missing, since they cannot be matched.
 func (s *PaymentsService) Reconcile(ctx context.Context, p *ReconcileParams, opts ...RequestOption) (*Reconciliation, error) {
 	if p == nil || p.Seen == nil {
-		return nil, httpcore.Invalid("toku", "ReconcileParams.Seen", "is required: a function telling which transaction ids your system recorded")
+		return nil, check.Invalid("toku", "ReconcileParams.Seen", "is required: a function telling which transaction ids your system recorded")
 	}
 	if p.From.IsZero() || p.To.IsZero() || !p.From.valid() || !p.To.valid() || p.To.Before(p.From) {
-		return nil, httpcore.Invalid("toku", "ReconcileParams", "From and To must be calendar dates with From <= To")
+		return nil, check.Invalid("toku", "ReconcileParams", "From and To must be calendar dates with From <= To")
 	}
 	status := p.Status
 	if status == "" {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -33,12 +34,12 @@ type RedirectionParams struct {
 
 func (p *RedirectionParams) check() error {
 	if p == nil {
-		return httpcore.Invalid("toku", "RedirectionParams", "is nil")
+		return check.Invalid("toku", "RedirectionParams", "is nil")
 	}
 	for _, f := range []struct{ name, v string }{{"SuccessURL", p.SuccessURL}, {"FailureURL", p.FailureURL}} {
 		u, err := url.Parse(f.v)
 		if f.v == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return httpcore.Invalid("toku", "RedirectionParams."+f.name, "must be an absolute http(s) URL, such as https://shop.example/paid")
+			return check.Invalid("toku", "RedirectionParams."+f.name, "must be an absolute http(s) URL, such as https://shop.example/paid")
 		}
 	}
 	return nil
@@ -62,7 +63,7 @@ func (s *RedirectionService) Create(ctx context.Context, p *RedirectionParams, o
 // with the id in the body). It is retried like a read: repeating it sets the
 // same URLs again.
 func (s *RedirectionService) Update(ctx context.Context, id string, p *RedirectionParams, opts ...RequestOption) (*Redirection, error) {
-	if err := httpcore.CheckID("toku", "redirection", id); err != nil {
+	if err := check.ID("toku", "redirection", id); err != nil {
 		return nil, err
 	}
 	if err := p.check(); err != nil {

@@ -35,7 +35,7 @@ func (m resultCall) decodes() bool { return !strings.HasSuffix(m.name, ".Delete"
 // everyResultCall calls every service method with valid arguments.
 func everyResultCall() []resultCall {
 	cp := &CustomerParams{GovernmentID: "11111111-1", Mail: "ana@example.com"}
-	ip := &InvoiceParams{Customer: "cus_1", ProductID: "p1", DueDate: Date{2026, 1, 31}, Amount: NewAmount(19990)}
+	ip := &InvoiceParams{Customer: "cus_1", ProductID: "p1", DueDate: Date{2026, 1, 31}, Amount: AmountFromWhole(19990)}
 	wp := &WebhookEndpointParams{URL: "https://example.com/hook", EnabledEvents: []EventType{EventTransactionSuccess}}
 	pl := &PaymentListParams{StartDate: Date{2026, 1, 1}, EndDate: Date{2026, 1, 2}}
 	return []resultCall{

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -130,22 +131,22 @@ type SubscriptionParams struct {
 func (p *SubscriptionParams) check(create bool) error {
 	const pv = "toku"
 	if p == nil {
-		return httpcore.Invalid(pv, "SubscriptionParams", "is nil")
+		return check.Invalid(pv, "SubscriptionParams", "is nil")
 	}
 	recurring := p.IsRecurring != nil && *p.IsRecurring
 	if create {
 		switch {
 		case p.Customer == "":
-			return httpcore.Invalid(pv, "SubscriptionParams.Customer", "is required: the \"cus_…\" id returned by Customers.Create")
+			return check.Invalid(pv, "SubscriptionParams.Customer", "is required: the \"cus_…\" id returned by Customers.Create")
 		case p.ProductID == "":
-			return httpcore.Invalid(pv, "SubscriptionParams.ProductID", "is required: your own id for the contract or plan, unique across your company")
+			return check.Invalid(pv, "SubscriptionParams.ProductID", "is required: your own id for the contract or plan, unique across your company")
 		case recurring && p.Amount.Sign() <= 0:
-			return httpcore.Invalid(pv, "SubscriptionParams.Amount", "is %s; a recurring subscription needs a positive amount, in major units (pesos)", p.Amount)
+			return check.Invalid(pv, "SubscriptionParams.Amount", "is %s; a recurring subscription needs a positive amount, in major units (pesos)", p.Amount)
 		case recurring && p.DueDay == 0:
-			return httpcore.Invalid(pv, "SubscriptionParams.DueDay", "is required with IsRecurring: the day of the month, 1 to 31, the invoices fall due")
+			return check.Invalid(pv, "SubscriptionParams.DueDay", "is required with IsRecurring: the day of the month, 1 to 31, the invoices fall due")
 		}
 	} else if sendsNothing(p) {
-		return httpcore.Invalid(pv, "SubscriptionParams", "sets no field; there is nothing to update")
+		return check.Invalid(pv, "SubscriptionParams", "sets no field; there is nothing to update")
 	}
 	if !recurring {
 		for _, f := range []struct {
@@ -153,18 +154,18 @@ func (p *SubscriptionParams) check(create bool) error {
 			set  bool
 		}{{"Amount", !p.Amount.IsZero()}, {"DueDay", p.DueDay != 0}, {"CurrencyCode", p.CurrencyCode != ""}} {
 			if f.set {
-				return httpcore.Invalid(pv, "SubscriptionParams."+f.name, "applies only to the automatic invoices of a recurring subscription; set IsRecurring: toku.Bool(true) in the same call")
+				return check.Invalid(pv, "SubscriptionParams."+f.name, "applies only to the automatic invoices of a recurring subscription; set IsRecurring: toku.Bool(true) in the same call")
 			}
 		}
 	}
 	if p.Amount.Sign() < 0 {
-		return httpcore.Invalid(pv, "SubscriptionParams.Amount", "is %s; it must be positive", p.Amount)
+		return check.Invalid(pv, "SubscriptionParams.Amount", "is %s; it must be positive", p.Amount)
 	}
 	if p.DueDay < 0 || p.DueDay > 31 {
-		return httpcore.Invalid(pv, "SubscriptionParams.DueDay", "is %d; give a day of the month from 1 to 31", p.DueDay)
+		return check.Invalid(pv, "SubscriptionParams.DueDay", "is %d; give a day of the month from 1 to 31", p.DueDay)
 	}
 	if p.CurrencyCode != "" && !subscriptionCurrency(p.CurrencyCode) {
-		return httpcore.Invalid(pv, "SubscriptionParams.CurrencyCode", "is %q; Toku takes \"CLP\", \"CLF\", \"MXN\" or \"BRL\"", p.CurrencyCode)
+		return check.Invalid(pv, "SubscriptionParams.CurrencyCode", "is %q; Toku takes \"CLP\", \"CLF\", \"MXN\" or \"BRL\"", p.CurrencyCode)
 	}
 	currency := p.CurrencyCode
 	if create && currency == "" {
@@ -192,7 +193,7 @@ func (s *SubscriptionsService) Create(ctx context.Context, p *SubscriptionParams
 
 // Get fetches a subscription by id (GET /subscriptions/{id}).
 func (s *SubscriptionsService) Get(ctx context.Context, id string, opts ...RequestOption) (*Subscription, error) {
-	if err := httpcore.CheckID("toku", "subscription", id); err != nil {
+	if err := check.ID("toku", "subscription", id); err != nil {
 		return nil, err
 	}
 	return call[Subscription](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/subscriptions/" + url.PathEscape(id)}, opts)
@@ -202,7 +203,7 @@ func (s *SubscriptionsService) Get(ctx context.Context, id string, opts ...Reque
 // fields set in p. A PUT is retried like a read: repeating it sets the same
 // values again.
 func (s *SubscriptionsService) Update(ctx context.Context, id string, p *SubscriptionParams, opts ...RequestOption) (*Subscription, error) {
-	if err := httpcore.CheckID("toku", "subscription", id); err != nil {
+	if err := check.ID("toku", "subscription", id); err != nil {
 		return nil, err
 	}
 	if err := p.check(false); err != nil {
@@ -215,7 +216,7 @@ func (s *SubscriptionsService) Update(ctx context.Context, id string, p *Subscri
 // one issues no more invoices. Invoices already issued stay: void them with
 // Invoices.Void if they should not be collected.
 func (s *SubscriptionsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
-	if err := httpcore.CheckID("toku", "subscription", id); err != nil {
+	if err := check.ID("toku", "subscription", id); err != nil {
 		return err
 	}
 	return s.client.do(ctx, &httpcore.Request{Method: http.MethodDelete, Path: "/subscriptions/" + url.PathEscape(id)}, nil, opts)
@@ -226,7 +227,7 @@ func (s *SubscriptionsService) Delete(ctx context.Context, id string, opts ...Re
 // Toku has. Whether Toku pages it is not documented: pagos sends page_size
 // and cursor only when p sets them, and reads a bare array as one last page.
 func (s *SubscriptionsService) List(ctx context.Context, customerID string, p *ListParams, opts ...RequestOption) (*List[*Subscription], error) {
-	if err := httpcore.CheckID("toku", "customer", customerID); err != nil {
+	if err := check.ID("toku", "customer", customerID); err != nil {
 		return nil, err
 	}
 	q, err := p.query(url.Values{})

@@ -51,7 +51,7 @@ func TestSubscriptionsCreate(t *testing.T) {
 	})
 	got, err := c.Subscriptions.Create(t.Context(), &SubscriptionParams{
 		Customer: "cus_lq1wGjwgFyqQm4ACZx0QjE84qKm8fffa", ProductID: "92792", PACMandateID: "500196",
-		IsRecurring: Bool(true), Amount: NewAmount(19990), DueDay: 5, CurrencyCode: "CLP",
+		IsRecurring: Bool(true), Amount: AmountFromWhole(19990), DueDay: 5, CurrencyCode: "CLP",
 		Metadata: Metadata{"plan": "gold"},
 	}, WithAccountKey("acc_key_2"))
 	if err != nil {
@@ -76,7 +76,7 @@ func TestSubscriptionsCreate(t *testing.T) {
 func TestSubscriptionsCreateValidatesBeforeSending(t *testing.T) {
 	t.Parallel()
 	c, _ := setup(t) // the mux fails the test on any request
-	ok := SubscriptionParams{Customer: "cus_1", ProductID: "p-1", IsRecurring: Bool(true), Amount: NewAmount(1000), DueDay: 31}
+	ok := SubscriptionParams{Customer: "cus_1", ProductID: "p-1", IsRecurring: Bool(true), Amount: AmountFromWhole(1000), DueDay: 31}
 	mod := func(f func(*SubscriptionParams)) *SubscriptionParams { p := ok; f(&p); return &p }
 	long := string(make([]rune, 257))
 	cases := []struct {
@@ -90,7 +90,7 @@ func TestSubscriptionsCreateValidatesBeforeSending(t *testing.T) {
 		{"SubscriptionParams.DueDay", mod(func(p *SubscriptionParams) { p.DueDay = -1 })},
 		{"SubscriptionParams.DueDay", mod(func(p *SubscriptionParams) { p.DueDay = 0 })},
 		{"SubscriptionParams.Amount", mod(func(p *SubscriptionParams) { p.Amount = Amount{} })},
-		{"SubscriptionParams.Amount", mod(func(p *SubscriptionParams) { p.Amount = NewAmount(-5) })},
+		{"SubscriptionParams.Amount", mod(func(p *SubscriptionParams) { p.Amount = AmountFromWhole(-5) })},
 		{"SubscriptionParams.Amount", mod(func(p *SubscriptionParams) { p.Amount = mustAmount(t, "10.5") })}, // CLP by default
 		{"SubscriptionParams.Amount", mod(func(p *SubscriptionParams) { p.Amount = mustAmount(t, "10.505"); p.CurrencyCode = "MXN" })},
 		{"SubscriptionParams.CurrencyCode", mod(func(p *SubscriptionParams) { p.CurrencyCode = "USD" })},
@@ -110,7 +110,7 @@ func TestSubscriptionsCreateValidatesBeforeSending(t *testing.T) {
 		}
 	}
 	// The same rules on update, plus: an empty update is refused.
-	for _, p := range []*SubscriptionParams{{}, {Amount: NewAmount(5)}, {IsRecurring: Bool(false), DueDay: 3}, {IsRecurring: Bool(true), DueDay: 40}} {
+	for _, p := range []*SubscriptionParams{{}, {Amount: AmountFromWhole(5)}, {IsRecurring: Bool(false), DueDay: 3}, {IsRecurring: Bool(true), DueDay: 40}} {
 		if got, err := c.Subscriptions.Update(t.Context(), "sub_1", p); got != nil || !errors.Is(err, ErrInvalidRequest) {
 			t.Errorf("Update(%+v): %v, %v", p, got, err)
 		}
@@ -167,7 +167,7 @@ func TestSubscriptionsCreateNotRepeatedGetRetried(t *testing.T) {
 		t.Fatalf("Create = %v, %v after %d requests", got, err, posts.Load())
 	}
 	s, err := c.Subscriptions.Get(t.Context(), "sub_1")
-	if err != nil || gets.Load() != 2 || s.ID != "sub_Xy7s2hQm4ACZx0QjE84qKm8fgsw" || !s.Amount.Equal(NewAmount(19990)) || *s.DueDay != 5 {
+	if err != nil || gets.Load() != 2 || s.ID != "sub_Xy7s2hQm4ACZx0QjE84qKm8fgsw" || !s.Amount.Equal(AmountFromWhole(19990)) || *s.DueDay != 5 {
 		t.Fatalf("Get = %+v, %v after %d requests", s, err, gets.Load())
 	}
 }
@@ -202,8 +202,8 @@ func TestSubscriptionsUpdateDeleteList(t *testing.T) {
 		respond(w, 200, `[{"id":"sub_3","product_id":"x"}]`) // a bare array, as some Toku lists answer
 	})
 	ctx := t.Context()
-	u, err := c.Subscriptions.Update(ctx, "sub_1", &SubscriptionParams{IsRecurring: Bool(true), Amount: NewAmount(25000), DueDay: 10})
-	if err != nil || !u.Amount.Equal(NewAmount(25000)) || *u.DueDay != 10 {
+	u, err := c.Subscriptions.Update(ctx, "sub_1", &SubscriptionParams{IsRecurring: Bool(true), Amount: AmountFromWhole(25000), DueDay: 10})
+	if err != nil || !u.Amount.Equal(AmountFromWhole(25000)) || *u.DueDay != 10 {
 		t.Fatalf("Update = %+v, %v", u, err)
 	}
 	if err := c.Subscriptions.Delete(ctx, "sub_1"); err != nil {

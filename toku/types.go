@@ -4,27 +4,36 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/pagos-go/pagos/internal/jsonx"
-	"github.com/pagos-go/pagos/internal/redact"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/pagos-go/pagos"
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
-	"github.com/pagos-go/pagos/internal/money"
 )
 
 // Amount is an exact decimal amount in the currency's major unit (pesos, not
 // centavos): Toku sends 1000, 100.0 or "10000.0000" for the same kind of
-// field, and all decode exactly. Compare with Cmp or Equal, never ==.
-type Amount = money.Amount
+// field, and all decode exactly. It is pagos.Amount, whose methods add,
+// subtract and compare exactly; compare with Cmp or Equal, never ==.
+type Amount = pagos.Amount
+
+// ErrInvalidAmount matches the error ParseAmount returns for text that is
+// not a decimal number; it is pagos.ErrInvalidAmount.
+var ErrInvalidAmount = pagos.ErrInvalidAmount
 
 // ParseAmount reads a decimal amount such as "19990" or "100.50".
-func ParseAmount(s string) (Amount, error) { return money.Parse(s) }
+func ParseAmount(s string) (Amount, error) { return pagos.ParseAmount(s) }
 
-// NewAmount returns the whole amount n (pesos).
-func NewAmount(n int64) Amount { return money.FromInt(n) }
+// AmountFromWhole returns n whole pesos: AmountFromWhole(19990) is 19990
+// pesos, not 199.90.
+func AmountFromWhole(n int64) Amount { return pagos.AmountFromWhole(n) }
+
+// AmountFromCents returns cents hundredths of a peso, exactly:
+// AmountFromCents(19990) is 199.90 pesos.
+func AmountFromCents(cents int64) Amount { return pagos.AmountFromCents(cents) }
 
 // Date is a calendar date without a time zone, sent as "YYYY-MM-DD".
 type Date struct {
@@ -178,10 +187,10 @@ const maxMetadataValue = 256
 func (m Metadata) check(field string) error {
 	for k, v := range m {
 		if strings.TrimSpace(k) == "" {
-			return httpcore.Invalid("toku", field, "has an empty key; use the names created in Toku's web app")
+			return check.Invalid("toku", field, "has an empty key; use the names created in Toku's web app")
 		}
 		if n := utf8.RuneCountInString(v); n > maxMetadataValue {
-			return httpcore.Invalid("toku", field, "value of %q has %d characters; Toku allows at most %d", k, n, maxMetadataValue)
+			return check.Invalid("toku", field, "value of %q has %d characters; Toku allows at most %d", k, n, maxMetadataValue)
 		}
 	}
 	return nil
@@ -191,11 +200,12 @@ func (m Metadata) check(field string) error {
 // secret ("whesec_…"). It prints, logs and JSON-encodes as a redacted
 // placeholder so it cannot leak by accident; convert it with string(s) where
 // you need the value, such as when creating the webhook handler.
-type Secret = redact.Secret
+type Secret = pagos.Secret
 
-// Code is an identifier Toku sends sometimes as a number and sometimes as a
-// string, such as a response code; it keeps the text either way.
-type Code = jsonx.Text
+// Text is an identifier Toku sends sometimes as a number and sometimes as a
+// string, such as a response code; it keeps the text either way. It is
+// pagos.Text, the type conekta.Text and fygaro.Text name too.
+type Text = pagos.Text
 
 // Bool returns a pointer to v, for optional fields of params.
 func Bool(v bool) *bool { return &v }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -61,30 +62,30 @@ type WebhookEndpointParams struct {
 
 func (p *WebhookEndpointParams) check(create bool) error {
 	if p == nil {
-		return httpcore.Invalid("toku", "WebhookEndpointParams", "is nil")
+		return check.Invalid("toku", "WebhookEndpointParams", "is nil")
 	}
 	if create {
 		if p.URL == "" {
-			return httpcore.Invalid("toku", "WebhookEndpointParams.URL", "is required: the https URL your webhook handler listens on")
+			return check.Invalid("toku", "WebhookEndpointParams.URL", "is required: the https URL your webhook handler listens on")
 		}
 		if len(p.EnabledEvents) == 0 {
-			return httpcore.Invalid("toku", "WebhookEndpointParams.EnabledEvents", "is empty; list the event types to receive, such as toku.EventTransactionSuccess")
+			return check.Invalid("toku", "WebhookEndpointParams.EnabledEvents", "is empty; list the event types to receive, such as toku.EventTransactionSuccess")
 		}
 	} else if sendsNothing(p) {
-		return httpcore.Invalid("toku", "WebhookEndpointParams", "sets no field; there is nothing to update")
+		return check.Invalid("toku", "WebhookEndpointParams", "sets no field; there is nothing to update")
 	}
 	if p.URL != "" {
 		if u, err := url.Parse(p.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return httpcore.Invalid("toku", "WebhookEndpointParams.URL", "must be an absolute https URL such as https://example.com/webhooks/toku")
+			return check.Invalid("toku", "WebhookEndpointParams.URL", "must be an absolute https URL such as https://example.com/webhooks/toku")
 		}
 	}
 	for i, e := range p.EnabledEvents {
 		if e == "" {
-			return httpcore.Invalid("toku", "WebhookEndpointParams.EnabledEvents", "entry %d is empty", i)
+			return check.Invalid("toku", "WebhookEndpointParams.EnabledEvents", "entry %d is empty", i)
 		}
 	}
 	if p.Status != "" && p.Status != EndpointEnabled && p.Status != EndpointDisabled {
-		return httpcore.Invalid("toku", "WebhookEndpointParams.Status", "is %q; use toku.EndpointEnabled or toku.EndpointDisabled", p.Status)
+		return check.Invalid("toku", "WebhookEndpointParams.Status", "is %q; use toku.EndpointEnabled or toku.EndpointDisabled", p.Status)
 	}
 	return nil
 }
@@ -104,7 +105,7 @@ func (s *WebhookEndpointsService) Create(ctx context.Context, p *WebhookEndpoint
 
 // Get fetches an endpoint (GET /webhook_endpoints/{id}).
 func (s *WebhookEndpointsService) Get(ctx context.Context, id string, opts ...RequestOption) (*WebhookEndpoint, error) {
-	if err := httpcore.CheckID("toku", "webhook endpoint", id); err != nil {
+	if err := check.ID("toku", "webhook endpoint", id); err != nil {
 		return nil, err
 	}
 	return call[WebhookEndpoint](ctx, s.client, &httpcore.Request{Method: http.MethodGet, Path: "/webhook_endpoints/" + url.PathEscape(id)}, opts)
@@ -122,7 +123,7 @@ func (s *WebhookEndpointsService) List(ctx context.Context, opts ...RequestOptio
 // Update changes an endpoint's events, URL or status (PUT
 // /webhook_endpoints/{id}); set Status to EndpointDisabled to stop deliveries.
 func (s *WebhookEndpointsService) Update(ctx context.Context, id string, p *WebhookEndpointParams, opts ...RequestOption) (*WebhookEndpoint, error) {
-	if err := httpcore.CheckID("toku", "webhook endpoint", id); err != nil {
+	if err := check.ID("toku", "webhook endpoint", id); err != nil {
 		return nil, err
 	}
 	if err := p.check(false); err != nil {
@@ -147,10 +148,10 @@ type TestResult struct {
 // /dummy_webhook), to check that your endpoint verifies and processes it.
 func (s *WebhookEndpointsService) Test(ctx context.Context, p *TestParams, opts ...RequestOption) (*TestResult, error) {
 	if p == nil || p.EventType == "" {
-		return nil, httpcore.Invalid("toku", "TestParams.EventType", "is required, such as toku.EventTransactionSuccess")
+		return nil, check.Invalid("toku", "TestParams.EventType", "is required, such as toku.EventTransactionSuccess")
 	}
 	if u, err := url.Parse(p.URL); err != nil || u.Host == "" {
-		return nil, httpcore.Invalid("toku", "TestParams.URL", "must be the absolute URL of your webhook endpoint")
+		return nil, check.Invalid("toku", "TestParams.URL", "must be the absolute URL of your webhook endpoint")
 	}
 	raw, err := call[json.RawMessage](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: "/dummy_webhook", Body: p}, opts)
 	if err != nil {

@@ -6,7 +6,10 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/pagos-go/pagos"
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -57,7 +60,8 @@ func WithBaseURL(rawURL string) Option {
 }
 
 // WithHTTPClient sends requests through hc (for proxies, custom transports or
-// timeouts). hc is copied, not modified; a zero Timeout becomes 30 s per attempt.
+// timeouts). hc is copied, not modified; a zero Timeout becomes 30 s per attempt
+// (see WithTimeout).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error { return c.SetHTTPClient(hc) }
 }
@@ -74,6 +78,14 @@ func WithMaxRetries(n int) Option {
 	return func(c *config) error { return c.SetMaxRetries(n) }
 }
 
+// WithTimeout sets how long one attempt waits for Tpaga's response
+// (default 30 s; more than 0 and at most 10 minutes). Each retry gets the
+// full time again, and ctx still bounds the whole call. It replaces the
+// Timeout of a client given to WithHTTPClient.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error { return c.SetTimeout(d) }
+}
+
 // WithUserAgent appends your application's name and version to the
 // User-Agent, such as "myshop/1.2".
 func WithUserAgent(app string) Option {
@@ -81,7 +93,7 @@ func WithUserAgent(app string) Option {
 }
 
 // RequestOption is a per-call setting, passed last to any service method.
-type RequestOption = httpcore.RequestOption
+type RequestOption = pagos.RequestOption
 
 // WithHeader sets an extra header on one call. It refuses credential headers
 // (Authorization, x-api-key), the headers net/http owns (Host,
@@ -114,7 +126,7 @@ func newConfig(defaultURL string, opts []Option) (config, error) {
 // control characters or non-ASCII bytes (Tpaga documents no format beyond
 // that). The message never repeats the value.
 func checkCredential(where, what, v string) error {
-	if err := httpcore.CheckCredential(what, v); err != nil {
+	if err := check.Credential(what, v); err != nil {
 		return errors.New("tpaga: " + where + ": " + err.Error() + "; copy it exactly as Tpaga issued it")
 	}
 	return nil

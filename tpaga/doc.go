@@ -59,10 +59,16 @@
 // ErrForbidden, ErrNotFound, ErrInvalidRequest, ErrRateLimited or ErrServer,
 // and read the details with errors.As.
 //
+// The sentinels are the root package pagos's, shared by every provider:
+// errors.Is(err, tpaga.ErrNotFound) is the same test as errors.Is(err,
+// pagos.ErrNotFound) or errors.Is(err, toku.ErrNotFound). ParamError and
+// OutcomeUnknownError are pagos's types too.
+//
 // # Retries and idempotency
 //
 // Reads are retried on network errors, 408, 429 and 5xx, with capped
-// exponential backoff and Retry-After honoured. Writes are retried like
+// exponential backoff and Retry-After honoured; each attempt waits at most
+// 30 s for the response (WithTimeout changes that). Writes are retried like
 // reads only where Tpaga makes a repeat harmless:
 //
 //   - References.Create sends an idempotency_token (yours, or one pagos

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -115,19 +116,19 @@ type EfectyPayment struct {
 // EfectyOrderID its Sent names before paying again.
 func (s *EfectySimulator) Pay(ctx context.Context, p *EfectyPaymentParams, opts ...RequestOption) (*EfectyPayment, error) {
 	if p == nil {
-		return nil, httpcore.Invalid("tpaga", "EfectyPaymentParams", "is nil")
+		return nil, check.Invalid("tpaga", "EfectyPaymentParams", "is nil")
 	}
 	if err := checkReference("EfectyPaymentParams.Reference", p.Reference); err != nil {
 		return nil, err
 	}
 	if p.Amount <= 0 || p.Amount > MaxAmount {
-		return nil, httpcore.Invalid("tpaga", "EfectyPaymentParams.Amount", "is %d; give the cash deposited in whole pesos, from 1 to %d (MaxAmount)", p.Amount, MaxAmount)
+		return nil, check.Invalid("tpaga", "EfectyPaymentParams.Amount", "is %d; give the cash deposited in whole pesos, from 1 to %d (MaxAmount)", p.Amount, MaxAmount)
 	}
 	out := &EfectyPayment{Reference: p.Reference, Amount: p.Amount, EfectyOrderID: p.EfectyOrderID, EfectyOfficeID: p.EfectyOfficeID}
 	if out.EfectyOrderID == "" {
 		out.EfectyOrderID = newOrderID()
 	} else if !alphanumeric(out.EfectyOrderID) {
-		return nil, httpcore.Invalid("tpaga", "EfectyPaymentParams.EfectyOrderID", "%q must be letters and digits, such as \"999777555\"", out.EfectyOrderID)
+		return nil, check.Invalid("tpaga", "EfectyPaymentParams.EfectyOrderID", "%q must be letters and digits, such as \"999777555\"", out.EfectyOrderID)
 	}
 	if out.EfectyOfficeID == "" {
 		out.EfectyOfficeID = "001"

@@ -8,35 +8,39 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pagos-go/pagos"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
 // Sentinels matched by errors.Is against any error from this package. Every
-// *Error matches the one for its HTTP status.
+// *Error matches the one for its HTTP status. They are the pagos sentinels,
+// shared by every provider package (tpaga.ErrNotFound == pagos.ErrNotFound ==
+// toku.ErrNotFound): errors.Is tells the kind of failure, not the provider;
+// use errors.As with *Error for that.
 var (
-	ErrUnauthorized   = httpcore.ErrUnauthorized   // 401: a wrong or missing token (or simulator key)
-	ErrForbidden      = httpcore.ErrForbidden      // 403
-	ErrNotFound       = httpcore.ErrNotFound       // 404: an unknown reference, among others
-	ErrInvalidRequest = httpcore.ErrInvalidRequest // 400, 409, 422, or refused by pagos before sending
-	ErrRateLimited    = httpcore.ErrRateLimited    // 429 after retries
-	ErrServer         = httpcore.ErrServer         // 5xx after retries
+	ErrUnauthorized   = pagos.ErrUnauthorized   // 401: a wrong or missing token (or simulator key)
+	ErrForbidden      = pagos.ErrForbidden      // 403
+	ErrNotFound       = pagos.ErrNotFound       // 404: an unknown reference, among others
+	ErrInvalidRequest = pagos.ErrInvalidRequest // 400, 409, 422, or refused by pagos before sending
+	ErrRateLimited    = pagos.ErrRateLimited    // 429 after retries
+	ErrServer         = pagos.ErrServer         // 5xx after retries
 	// ErrOutcomeUnknown: a write may have taken effect at Tpaga, but no
 	// answer confirms it. For References.Create, repeat the call with the
 	// same IdempotencyToken (OutcomeUnknownError.Sent names it): Tpaga then
 	// returns the reference it made, never a second one. For the others, see
 	// each method.
-	ErrOutcomeUnknown = httpcore.ErrOutcomeUnknown
+	ErrOutcomeUnknown = pagos.ErrOutcomeUnknown
 )
 
 // OutcomeUnknownError is the error behind ErrOutcomeUnknown; errors.As
 // finds it, its Sent field names what identifies the write
 // ("idempotency_token=…"), and its Err field holds the *Error or transport
 // error.
-type OutcomeUnknownError = httpcore.OutcomeUnknownError
+type OutcomeUnknownError = pagos.OutcomeUnknownError
 
 // ParamError reports parameters refused before any request was sent. It
 // matches ErrInvalidRequest and names the field to fix.
-type ParamError = httpcore.ParamError
+type ParamError = pagos.ParamError
 
 // Error is an error answer from Tpaga.
 //

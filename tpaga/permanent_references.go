@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -35,10 +36,10 @@ const permanentReferenceLen = 10
 
 func (p *PermanentReferenceParams) check() error {
 	if p == nil {
-		return httpcore.Invalid("tpaga", "PermanentReferenceParams", "is nil")
+		return check.Invalid("tpaga", "PermanentReferenceParams", "is nil")
 	}
 	if p.Reference != "" && (len(p.Reference) != permanentReferenceLen || !alphanumeric(p.Reference)) {
-		return httpcore.Invalid("tpaga", "PermanentReferenceParams.Reference",
+		return check.Invalid("tpaga", "PermanentReferenceParams.Reference",
 			"%q must be exactly %d letters and digits, such as \"reysantana\"; Tpaga adds your 2-character prefix", p.Reference, permanentReferenceLen)
 	}
 	if err := p.Requester.check("PermanentReferenceParams", false); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/pagos-go/pagos/internal/check"
 	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
@@ -32,7 +33,7 @@ type ReferenceParams struct {
 
 func (p *ReferenceParams) check() error {
 	if p == nil {
-		return httpcore.Invalid("tpaga", "ReferenceParams", "is nil")
+		return check.Invalid("tpaga", "ReferenceParams", "is nil")
 	}
 	if err := p.Requester.check("ReferenceParams", true); err != nil {
 		return err
@@ -41,7 +42,7 @@ func (p *ReferenceParams) check() error {
 		return err
 	}
 	if p.Amount < 0 || p.Amount > MaxAmount {
-		return httpcore.Invalid("tpaga", "ReferenceParams.Amount", "is %d; give whole pesos from 1 to %d (MaxAmount), or 0 to accept any amount", p.Amount, MaxAmount)
+		return check.Invalid("tpaga", "ReferenceParams.Amount", "is %d; give whole pesos from 1 to %d (MaxAmount), or 0 to accept any amount", p.Amount, MaxAmount)
 	}
 	return checkToken("ReferenceParams.IdempotencyToken", p.IdempotencyToken)
 }

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pagos-go/pagos/internal/httpcore"
+	"github.com/pagos-go/pagos/internal/check"
 )
 
 // MaxAmount is the most whole pesos pagos sends as a Tpaga amount:
@@ -49,20 +49,20 @@ func (r *Requester) check(parent string, namesRequired bool) error {
 	f := parent + ".Requester."
 	switch {
 	case namesRequired && strings.TrimSpace(r.FirstNames) == "":
-		return httpcore.Invalid("tpaga", f+"FirstNames", "is required: the depositor's first names, such as \"Noa\"")
+		return check.Invalid("tpaga", f+"FirstNames", "is required: the depositor's first names, such as \"Noa\"")
 	case namesRequired && strings.TrimSpace(r.LastNames) == "":
-		return httpcore.Invalid("tpaga", f+"LastNames", "is required: the depositor's last names, such as \"Tamayo Carreño\"")
+		return check.Invalid("tpaga", f+"LastNames", "is required: the depositor's last names, such as \"Tamayo Carreño\"")
 	case r.DocumentType != DocumentCC && r.DocumentType != DocumentCE:
-		return httpcore.Invalid("tpaga", f+"DocumentType", "is %q; use tpaga.DocumentCC (cédula de ciudadanía) or tpaga.DocumentCE (cédula de extranjería)", r.DocumentType)
+		return check.Invalid("tpaga", f+"DocumentType", "is %q; use tpaga.DocumentCC (cédula de ciudadanía) or tpaga.DocumentCE (cédula de extranjería)", r.DocumentType)
 	}
 	if err := checkDocumentNumber(f+"DocumentNumber", r.DocumentType, r.DocumentNumber); err != nil {
 		return err
 	}
 	if r.PhoneNumber != "" && !looksLikePhone(r.PhoneNumber) {
-		return httpcore.Invalid("tpaga", f+"PhoneNumber", "%q is not a phone number; give digits with an optional leading +, such as \"+573000000000\"", r.PhoneNumber)
+		return check.Invalid("tpaga", f+"PhoneNumber", "%q is not a phone number; give digits with an optional leading +, such as \"+573000000000\"", r.PhoneNumber)
 	}
-	if r.Email != "" && !httpcore.LooksLikeEmail(r.Email) {
-		return httpcore.Invalid("tpaga", f+"Email", "%q is not an email address such as ana@example.com", r.Email)
+	if r.Email != "" && !check.LooksLikeEmail(r.Email) {
+		return check.Invalid("tpaga", f+"Email", "%q is not an email address such as ana@example.com", r.Email)
 	}
 	return nil
 }
@@ -71,10 +71,10 @@ func (r *Requester) check(parent string, namesRequired bool) error {
 // extranjería may carry letters. Neither has spaces, dots or dashes.
 func checkDocumentNumber(field string, t DocumentType, n string) error {
 	if n == "" {
-		return httpcore.Invalid("tpaga", field, "is required: the number of the depositor's document, such as \"111222333\"")
+		return check.Invalid("tpaga", field, "is required: the number of the depositor's document, such as \"111222333\"")
 	}
 	if len(n) > 20 || !alphanumeric(n) || (t == DocumentCC && !digits(n)) {
-		return httpcore.Invalid("tpaga", field, "%q is not a document number; give its digits (letters only for a CE) without dots, dashes or spaces", n)
+		return check.Invalid("tpaga", field, "%q is not a document number; give its digits (letters only for a CE) without dots, dashes or spaces", n)
 	}
 	return nil
 }
@@ -107,17 +107,17 @@ func alphanumeric(s string) bool {
 // is put in a path or query: they are letters and digits.
 func checkReference(field, ref string) error {
 	if ref == "" {
-		return httpcore.Invalid("tpaga", field, "is empty; give the reference Tpaga returned, such as \"575657589293\" or \"TSREYSANTANA\"")
+		return check.Invalid("tpaga", field, "is empty; give the reference Tpaga returned, such as \"575657589293\" or \"TSREYSANTANA\"")
 	}
 	if len(ref) > 64 || !alphanumeric(ref) {
-		return httpcore.Invalid("tpaga", field, "%q is not a Tpaga reference: references are letters and digits", ref)
+		return check.Invalid("tpaga", field, "%q is not a Tpaga reference: references are letters and digits", ref)
 	}
 	return nil
 }
 
 func checkDescription(field, d string) error {
 	if strings.TrimSpace(d) == "" {
-		return httpcore.Invalid("tpaga", field, "is required: say what the deposit is for, such as \"Recarga de saldo\"")
+		return check.Invalid("tpaga", field, "is required: say what the deposit is for, such as \"Recarga de saldo\"")
 	}
 	return nil
 }
@@ -136,12 +136,12 @@ func NewIdempotencyToken() string {
 // error: letters, digits, '-' and '_'.
 func checkToken(field, tok string) error {
 	if len(tok) > 255 {
-		return httpcore.Invalid("tpaga", field, "has %d characters; use at most 255, such as tpaga.NewIdempotencyToken()", len(tok))
+		return check.Invalid("tpaga", field, "has %d characters; use at most 255, such as tpaga.NewIdempotencyToken()", len(tok))
 	}
 	for i := 0; i < len(tok); i++ {
 		c := tok[i]
 		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-' || c == '_') {
-			return httpcore.Invalid("tpaga", field, "may hold only letters, digits, '-' and '_'; use tpaga.NewIdempotencyToken() or your order id")
+			return check.Invalid("tpaga", field, "may hold only letters, digits, '-' and '_'; use tpaga.NewIdempotencyToken() or your order id")
 		}
 	}
 	return nil

@@ -93,8 +93,8 @@ func newFygaroVerifier(where string, s *fygaroVerifyConfig, keys FygaroKeys) (*f
 type fygaroClaims struct {
 	jwt.RegisteredClaims
 	CustomReference      jsonx.Loose `json:"customReference"`
-	Reference            jsonx.Text  `json:"reference"`
-	TransactionReference jsonx.Text  `json:"transactionReference"`
+	Reference            fygaro.Text `json:"reference"`
+	TransactionReference fygaro.Text `json:"transactionReference"`
 	CreatedAt            fygaro.Time `json:"createdAt"`
 }
 

@@ -24,7 +24,7 @@ func TestTokuConfirmationRefusesUnpaidInvoice(t *testing.T) {
 	srv := tokutest.NewServer(t)
 	c, _ := srv.Client()
 	cus, _ := c.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: "1-9"})
-	inv, err := c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cus.ID, ProductID: "p", DueDate: toku.Date{Year: 2026, Month: 1, Day: 1}, Amount: toku.NewAmount(100)})
+	inv, err := c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cus.ID, ProductID: "p", DueDate: toku.Date{Year: 2026, Month: 1, Day: 1}, Amount: toku.AmountFromWhole(100)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestTokuConfirmationRefusesForgedReplay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		in, err := c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cu.ID, ProductID: "p", DueDate: toku.Date{Year: 2026, Month: 1, Day: 1}, Amount: toku.NewAmount(amount)})
+		in, err := c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cu.ID, ProductID: "p", DueDate: toku.Date{Year: 2026, Month: 1, Day: 1}, Amount: toku.AmountFromWhole(amount)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +148,7 @@ func TestTokuConfirmationPaths(t *testing.T) {
 	srv := tokutest.NewServer(t)
 	c, _ := srv.Client()
 	cus, _ := c.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: "1-9"})
-	inv, _ := c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cus.ID, ProductID: "p", DueDate: toku.Date{Year: 2026, Month: 1, Day: 1}, Amount: toku.NewAmount(100)})
+	inv, _ := c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cus.ID, ProductID: "p", DueDate: toku.Date{Year: 2026, Month: 1, Day: 1}, Amount: toku.AmountFromWhole(100)})
 	pay, err := srv.PayInvoice(ctx, inv.ID)
 	if err != nil {
 		t.Fatal(err)

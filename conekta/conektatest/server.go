@@ -18,7 +18,6 @@ import (
 
 	"github.com/pagos-go/pagos/conekta"
 	"github.com/pagos-go/pagos/internal/fake"
-	"github.com/pagos-go/pagos/internal/httpcore"
 )
 
 // DefaultAPIKey is the private key the fake accepts unless WithAPIKey sets
@@ -185,7 +184,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	s := &Server{
 		APIKey:        DefaultAPIKey,
 		now:           time.Now,
-		sleep:         httpcore.Sleep,
+		sleep:         fake.Sleep,
 		maxAttempts:   5,
 		syncLimit:     DefaultSyncLimit,
 		customers:     map[string]*customer{},

@@ -33,7 +33,7 @@ func tokuFlow(ctx context.Context, p *printer, env func(string) string) error {
 	p.step("created customer %s (RUT %s)", cus.ID, cus.GovernmentID)
 
 	inv, err := c.Invoices.Create(ctx, &toku.InvoiceParams{
-		Customer: cus.ID, ProductID: "plan-mensual", Amount: toku.NewAmount(19990),
+		Customer: cus.ID, ProductID: "plan-mensual", Amount: toku.AmountFromWhole(19990),
 		DueDate: toku.DateOf(time.Now().AddDate(0, 0, 7)), Metadata: toku.Metadata{"plan": "mensual"},
 	})
 	if err != nil {
@@ -126,7 +126,7 @@ func tokuLive(ctx context.Context, p *printer, key, baseURL string) error {
 	}
 	p.step("created customer %s", cus.ID)
 	inv, err := c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cus.ID, ProductID: "pagos-quickstart-" + suffix,
-		Amount: toku.NewAmount(1000), DueDate: toku.DateOf(time.Now().AddDate(0, 0, 7))})
+		Amount: toku.AmountFromWhole(1000), DueDate: toku.DateOf(time.Now().AddDate(0, 0, 7))})
 	if err != nil {
 		return fmt.Errorf("create invoice: %w", err)
 	}

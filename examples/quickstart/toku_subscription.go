@@ -63,7 +63,7 @@ func tokuSubscriptionFlow(ctx context.Context, p *printer) error {
 
 	sub, err := c.Subscriptions.Create(ctx, &toku.SubscriptionParams{
 		Customer: cus.ID, ProductID: "plan-mensual-ana",
-		IsRecurring: toku.Bool(true), Amount: toku.NewAmount(19990), DueDay: 5, CurrencyCode: "CLP",
+		IsRecurring: toku.Bool(true), Amount: toku.AmountFromWhole(19990), DueDay: 5, CurrencyCode: "CLP",
 	})
 	if err != nil {
 		return fmt.Errorf("create subscription: %w", err)

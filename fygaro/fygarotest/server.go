@@ -18,7 +18,6 @@ import (
 
 	"github.com/pagos-go/pagos/fygaro"
 	"github.com/pagos-go/pagos/internal/fake"
-	"github.com/pagos-go/pagos/internal/httpcore"
 	"github.com/pagos-go/pagos/webhook"
 )
 
@@ -148,7 +147,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		APIKey: DefaultAPIKey, APISecret: DefaultAPISecret,
 		HookKeyID: DefaultHookKeyID, HookSecret: DefaultHookSecret,
 		now:   time.Now,
-		sleep: httpcore.Sleep,
+		sleep: fake.Sleep,
 		hc:    fake.HTTPClient(),
 		newID: fake.IDs(),
 	}

@@ -51,6 +51,13 @@ func TestEachRuleCanFail(t *testing.T) {
 		}
 		return append(out, pkg{Path: m + rel, Imports: imports, TestImports: testImports})
 	}
+	// fygaroViaHelper: fygaro imports a helper that imports the pipeline.
+	fygaroViaHelper := with("fygaro", []string{m + "internal/helper"}, nil)
+	for i := range fygaroViaHelper {
+		if fygaroViaHelper[i].Path == m+"internal/helper" {
+			fygaroViaHelper[i].Imports = []string{m + "internal/httpcore"}
+		}
+	}
 	tests := []struct {
 		name string
 		pkgs []pkg
@@ -84,6 +91,20 @@ func TestEachRuleCanFail(t *testing.T) {
 		}},
 		{"jwt in a test outside fygaro and webhook", with("internal/httpcore", nil, []string{"github.com/golang-jwt/jwt/v4"}), []string{
 			m + "internal/httpcore imports github.com/golang-jwt/jwt/v4: only fygaro and webhook (and their subpackages) may",
+		}},
+		{"the root's tests may import the providers", append(base, pkg{Path: module, Imports: []string{"errors"}, TestImports: []string{m + "toku"}}), nil},
+		{"the root imports the module", append(base, pkg{Path: module, Imports: []string{m + "internal/helper"}}), []string{
+			module + " imports " + m + "internal/helper: the root package imports nothing of the module",
+		}},
+		{"fygaro may import a helper that keeps off the pipeline", with("fygaro", []string{m + "internal/helper"}, nil), nil},
+		{"fygaro reaches the pipeline through a helper", fygaroViaHelper, []string{
+			m + "fygaro reaches " + m + "internal/httpcore: fygaro has no API and never reaches the HTTP pipeline",
+		}},
+		{"fygaro imports the pipeline", with("fygaro", []string{m + "internal/httpcore"}, nil), []string{
+			m + "fygaro reaches " + m + "internal/httpcore: fygaro has no API and never reaches the HTTP pipeline",
+		}},
+		{"webhook imports the pipeline", with("webhook/pgstore", []string{m + "internal/httpcore"}, nil), []string{
+			m + "webhook/pgstore imports " + m + "internal/httpcore: webhook never imports the HTTP pipeline itself",
 		}},
 		{"library imports a driver", with("webhook/pgstore", []string{"github.com/jackc/pgx/v5/stdlib"}, nil), []string{
 			m + "webhook/pgstore reaches github.com/jackc/pgx/v5/stdlib: a library package never imports a database driver",

@@ -64,6 +64,25 @@ func violations(pkgs []pkg) []string {
 			}
 		}
 		reach := reachable(byPath, p)
+		// The root package holds what every provider shares, so it imports
+		// nothing of the module; a package with no API (fygaro) never
+		// reaches the HTTP pipeline, and webhook reaches it only through
+		// the providers whose event types it uses.
+		for _, imp := range p.Imports {
+			switch {
+			case rel == "." && strings.HasPrefix(imp, module+"/"):
+				add("%s imports %s: the root package imports nothing of the module", p.Path, imp)
+			case under(rel, "webhook") && imp == module+"/internal/httpcore":
+				add("%s imports %s: webhook never imports the HTTP pipeline itself", p.Path, imp)
+			}
+		}
+		if rel == "fygaro" {
+			for _, imp := range reach {
+				if imp == module+"/internal/httpcore" {
+					add("%s reaches %s: fygaro has no API and never reaches the HTTP pipeline", p.Path, imp)
+				}
+			}
+		}
 		if isProvider(rel) {
 			for _, imp := range reach {
 				if strings.HasPrefix(imp, module+"/") && under(relative(imp), "webhook") {

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/pagos-go/pagos"
 )
 
 // Provider describes what differs between providers on the wire.
@@ -50,7 +52,8 @@ type Provider struct {
 // Client is the one HTTP pipeline every provider client sends through.
 type Client struct {
 	p         Provider
-	base      string // scheme://host/path without trailing slash, plus the prefix
+	timeout   time.Duration // per attempt, as copyClient set it
+	base      string        // scheme://host/path without trailing slash, plus the prefix
 	rc        *retryablehttp.Client
 	log       *slog.Logger
 	maxBody   int64
@@ -73,9 +76,10 @@ func New(p Provider, s Settings) (*Client, error) {
 	if s.RetryWaitMin <= 0 || s.RetryWaitMax < s.RetryWaitMin {
 		return nil, fmt.Errorf("%s: retry waits must satisfy 0 < min <= max", p.Name)
 	}
-	hc := copyClient(s.HTTPClient)
+	hc, timeout := copyClient(s.HTTPClient, s.Timeout)
 	c := &Client{
 		p:         p,
+		timeout:   timeout,
 		base:      s.BaseURL.String() + p.PathPrefix,
 		log:       s.Logger,
 		maxBody:   s.MaxResponseBytes,
@@ -89,7 +93,7 @@ func New(p Provider, s Settings) (*Client, error) {
 		c.log = slog.New(slog.DiscardHandler)
 	}
 	if c.sleep == nil {
-		c.sleep = Sleep
+		c.sleep = sleep
 	}
 	if c.jitter == nil {
 		c.jitter = randInt63n
@@ -134,21 +138,29 @@ func New(p Provider, s Settings) (*Client, error) {
 }
 
 // copyClient copies the caller's client (never changing it), refuses
-// redirects, and sets a default timeout.
-func copyClient(user *http.Client) *http.Client {
+// redirects, and sets the per-attempt timeout: timeout when it is set, else
+// the caller's own Timeout, else DefaultTimeout. It returns the copy and the
+// timeout in force.
+func copyClient(user *http.Client, timeout time.Duration) (*http.Client, time.Duration) {
 	var hc http.Client
 	if user != nil {
 		hc = *user
-		if hc.Timeout == 0 {
+		if timeout > 0 {
+			hc.Timeout = timeout
+		} else if hc.Timeout == 0 {
 			hc.Timeout = DefaultTimeout
 		}
+		timeout = hc.Timeout
 	} else {
 		// Our own transport bounds each phase of an attempt: connecting
 		// (30 s), the TLS handshake (10 s) and waiting for the response
-		// (DefaultTimeout). That costs one timer per attempt, where an
+		// (the timeout). That costs one timer per attempt, where an
 		// http.Client.Timeout costs a deadline context and its plumbing.
+		if timeout <= 0 {
+			timeout = DefaultTimeout
+		}
 		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.ResponseHeaderTimeout = DefaultTimeout
+		t.ResponseHeaderTimeout = timeout
 		hc.Transport = t
 	}
 	// The guard keeps writes from being replayed by the transport and
@@ -161,7 +173,7 @@ func copyClient(user *http.Client) *http.Client {
 	// net/http forwards x-api-key and friends across hosts on a redirect;
 	// no provider API needs one, so none is followed.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &hc
+	return &hc, timeout
 }
 
 // Request is one logical API call.
@@ -185,22 +197,13 @@ type Request struct {
 	Sent string
 }
 
-// CallOptions collects per-call settings from RequestOptions.
-type CallOptions struct {
-	Header         http.Header
-	IdempotencyKey string
-}
-
-// RequestOption is a per-call setting. Provider packages re-export it.
-type RequestOption func(*CallOptions) error
-
 // WithHeader sets an extra request header on one call. It refuses a name
 // that is not an HTTP token, a value with control characters, the headers
 // net/http or the pipeline own (Host, Content-Length, Transfer-Encoding,
 // hop-by-hop headers, Content-Type) and every credential header
 // (Authorization, X-Api-Key, X-Account-Key, Cookie, Proxy-Authorization).
-func WithHeader(name, value string) RequestOption {
-	return func(o *CallOptions) error {
+func WithHeader(name, value string) pagos.RequestOption {
+	return func(o *pagos.CallOptions) error {
 		if !validHeaderName(name) || !validHeaderValue(value) {
 			return fmt.Errorf("WithHeader(%q): give a valid header name and a value without control characters", name)
 		}
@@ -213,20 +216,11 @@ func WithHeader(name, value string) RequestOption {
 	}
 }
 
-// SetHeader sets a header on the call without WithHeader's refusals; the
-// provider package uses it for headers it owns (Toku's x-account-key).
-func (o *CallOptions) SetHeader(name, value string) {
-	if o.Header == nil {
-		o.Header = http.Header{}
-	}
-	o.Header.Set(name, value)
-}
-
 // WithIdempotencyKey sends key in the provider's idempotency header on one
 // call. pagos still never retries the write on its strength, since no
 // provider has confirmed honouring the header.
-func WithIdempotencyKey(key string) RequestOption {
-	return func(o *CallOptions) error {
+func WithIdempotencyKey(key string) pagos.RequestOption {
+	return func(o *pagos.CallOptions) error {
 		if key == "" || len(key) > 255 || !validHeaderValue(key) || strings.TrimSpace(key) != key {
 			return errors.New("WithIdempotencyKey: give a non-empty key of at most 255 characters without control characters or surrounding spaces, such as your order id")
 		}
@@ -276,7 +270,7 @@ func stateOf(ctx context.Context) *attemptState {
 // Do sends r and decodes a 2xx JSON body into out (which may be nil). Any
 // other outcome is an error: the provider's *Error for a non-2xx answer,
 // wrapped in *OutcomeUnknownError when a write may have taken effect.
-func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOption) error {
+func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...pagos.RequestOption) error {
 	if err := ctx.Err(); err != nil {
 		// Nothing was sent: a plain error, never an outcome unknown.
 		return fmt.Errorf("%s: %s %s: not sent: %w", c.p.Name, r.Method, r.Path, err)
@@ -284,9 +278,9 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOpt
 	if err := checkPath(c.p.Name, r.Path); err != nil {
 		return err
 	}
-	var call CallOptions // filled only when there are options, so it stays off the heap otherwise
+	var call pagos.CallOptions // filled only when there are options, so it stays off the heap otherwise
 	if len(opts) > 0 {
-		co := new(CallOptions)
+		co := new(pagos.CallOptions)
 		for _, o := range opts {
 			if o == nil {
 				continue
@@ -297,9 +291,19 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOpt
 		}
 		call = *co
 	}
-	for name := range call.Header {
-		if c.protected[name] {
-			return fmt.Errorf("%s: WithHeader cannot set %s: it carries credentials; configure them on the client", c.p.Name, name)
+	// CallOptions is public, so a RequestOption written by hand could set
+	// any header: every one is checked again as WithHeader checks it, except
+	// the provider's own secret headers (Toku's x-account-key).
+	for name, vs := range call.Header {
+		canon := textproto.CanonicalMIMEHeaderKey(name)
+		if c.protected[canon] {
+			return fmt.Errorf("%s: WithHeader cannot set %s: it carries credentials; configure them on the client", c.p.Name, canon)
+		}
+		if !validHeaderName(name) || name != canon || len(vs) != 1 || !validHeaderValue(vs[0]) {
+			return fmt.Errorf("%s: header %q: give one valid value under its canonical name, as WithHeader does", c.p.Name, name)
+		}
+		if why := refusedHeader(canon); why != "" && !c.secretHdr[canon] {
+			return fmt.Errorf("%s: WithHeader cannot set %s: %s", c.p.Name, canon, why)
 		}
 	}
 	secrets := c.secrets
@@ -415,6 +419,11 @@ func (c *Client) transportError(ctx context.Context, r *Request, st *attemptStat
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
+			// net/http may report its own deadline as a bare "context
+			// deadline exceeded": say which limit ran out.
+			if ue.Timeout() {
+				err = fmt.Errorf("timeout: no response within %v (WithTimeout sets it): %w", c.timeout, err)
+			}
 		}
 	}
 	var ns *notSentError
@@ -428,7 +437,7 @@ func (c *Client) transportError(ctx context.Context, r *Request, st *attemptStat
 // write and any of its attempts may have taken effect.
 func (c *Client) maybeUnknown(r *Request, st *attemptState, sent string, err error) error {
 	if st.write() && st.mayHaveActed {
-		return &OutcomeUnknownError{Provider: c.p.Name, Method: r.Method, Path: r.Path, Sent: sent, Err: err}
+		return &pagos.OutcomeUnknownError{Provider: c.p.Name, Method: r.Method, Path: r.Path, Sent: sent, Err: err}
 	}
 	return err
 }
@@ -476,7 +485,7 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, i int)
 // size is the announced Content-Length, or -1.
 func readCapped(r io.Reader, size, limit int64) ([]byte, error) {
 	if size > limit {
-		return nil, &ResponseTooLargeError{Limit: limit}
+		return nil, &pagos.ResponseTooLargeError{Limit: limit}
 	}
 	capacity := int64(512)
 	if size >= 0 {
@@ -490,7 +499,7 @@ func readCapped(r io.Reader, size, limit int64) ([]byte, error) {
 		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if int64(len(buf)) > limit {
-			return nil, &ResponseTooLargeError{Limit: limit}
+			return nil, &pagos.ResponseTooLargeError{Limit: limit}
 		}
 		if err == io.EOF {
 			return buf, nil

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pagos-go/pagos"
 	"github.com/pagos-go/pagos/internal/testutil"
 )
 
@@ -128,13 +129,13 @@ func TestPOSTServerErrorIsSentOnce(t *testing.T) {
 	if len(sl.got()) != 0 {
 		t.Fatalf("slept %v before a retry that must not happen", sl.got())
 	}
-	if !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, ErrServer) {
-		t.Fatalf("err = %v, want ErrOutcomeUnknown and ErrServer", err)
+	if !errors.Is(err, pagos.ErrOutcomeUnknown) || !errors.Is(err, pagos.ErrServer) {
+		t.Fatalf("err = %v, want pagos.ErrOutcomeUnknown and pagos.ErrServer", err)
 	}
-	var ou *OutcomeUnknownError
+	var ou *pagos.OutcomeUnknownError
 	var te *testError
 	if !errors.As(err, &ou) || !errors.As(err, &te) || te.Code != "C500" {
-		t.Fatalf("err = %#v, want *OutcomeUnknownError around the provider error", err)
+		t.Fatalf("err = %#v, want *pagos.OutcomeUnknownError around the provider error", err)
 	}
 }
 
@@ -145,8 +146,8 @@ func TestPOSTClientErrorIsKnownOutcome(t *testing.T) {
 	defer srv.Close()
 	c, _ := newClient(t, srv.URL)
 	err := c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/x", Body: struct{}{}}, nil)
-	if !errors.Is(err, ErrInvalidRequest) || errors.Is(err, ErrOutcomeUnknown) || h.count() != 1 {
-		t.Fatalf("err = %v after %d requests, want ErrInvalidRequest, known outcome, 1 request", err, h.count())
+	if !errors.Is(err, pagos.ErrInvalidRequest) || errors.Is(err, pagos.ErrOutcomeUnknown) || h.count() != 1 {
+		t.Fatalf("err = %v after %d requests, want pagos.ErrInvalidRequest, known outcome, 1 request", err, h.count())
 	}
 }
 
@@ -205,9 +206,9 @@ func TestPOSTConnectionDroppedAfterWriteIsNotRetried(t *testing.T) {
 	if n.Load() != 1 {
 		t.Fatalf("POST whose connection dropped after the write was sent %d times, want 1", n.Load())
 	}
-	var ou *OutcomeUnknownError
+	var ou *pagos.OutcomeUnknownError
 	if !errors.As(err, &ou) || ou.Sent != "Idempotency-Key=order-42" || ou.Method != "POST" || ou.Path != "/orders" {
-		t.Fatalf("err = %v, want *OutcomeUnknownError naming what was sent", err)
+		t.Fatalf("err = %v, want *pagos.OutcomeUnknownError naming what was sent", err)
 	}
 }
 
@@ -234,7 +235,7 @@ func TestRepeatablePOSTRetriedAndStillUnknownWhenRetriesRunOut(t *testing.T) {
 	defer srv2.Close()
 	c2, _ := newClient(t, srv2.URL, func(s *Settings) { s.MaxRetries = 2 })
 	err := c2.Do(t.Context(), req, nil)
-	var ou *OutcomeUnknownError
+	var ou *pagos.OutcomeUnknownError
 	var te *testError
 	if down.count() != 3 || !errors.As(err, &ou) || ou.Sent != "token=t1" || !errors.As(err, &te) || te.Status != 500 {
 		t.Fatalf("after %d requests err = %v; want 3 requests and an unknown outcome naming the token", down.count(), err)
@@ -245,7 +246,7 @@ func TestRepeatablePOSTRetriedAndStillUnknownWhenRetriesRunOut(t *testing.T) {
 	srv4 := httptest.NewServer(mixed)
 	defer srv4.Close()
 	c4, _ := newClient(t, srv4.URL, func(s *Settings) { s.MaxRetries = 1 })
-	if err := c4.Do(t.Context(), req, nil); !errors.As(err, &ou) || !errors.Is(err, ErrRateLimited) || mixed.count() != 2 {
+	if err := c4.Do(t.Context(), req, nil); !errors.As(err, &ou) || !errors.Is(err, pagos.ErrRateLimited) || mixed.count() != 2 {
 		t.Fatalf("500 then 429: err = %v after %d requests; want an unknown outcome", err, mixed.count())
 	}
 
@@ -321,7 +322,7 @@ func TestGETGivesUpAfterMaxRetries(t *testing.T) {
 	c, _ := newClient(t, srv.URL, func(s *Settings) { s.MaxRetries = 2 })
 	err := c.Do(t.Context(), &Request{Method: http.MethodGet, Path: "/x"}, nil)
 	var te *testError
-	if h.count() != 3 || !errors.As(err, &te) || te.Code != "C500" || !errors.Is(err, ErrServer) || errors.Is(err, ErrOutcomeUnknown) {
+	if h.count() != 3 || !errors.As(err, &te) || te.Code != "C500" || !errors.Is(err, pagos.ErrServer) || errors.Is(err, pagos.ErrOutcomeUnknown) {
 		t.Fatalf("after %d requests err = %v; want 3 requests and the last provider error", h.count(), err)
 	}
 }
@@ -360,8 +361,8 @@ func TestRateLimitedWhenRetriesRunOut(t *testing.T) {
 	defer srv.Close()
 	c, _ := newClient(t, srv.URL, func(s *Settings) { s.MaxRetries = 1 })
 	err := c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/x", Body: struct{}{}}, nil)
-	if !errors.Is(err, ErrRateLimited) || errors.Is(err, ErrOutcomeUnknown) || h.count() != 2 {
-		t.Fatalf("err = %v after %d requests; want ErrRateLimited after 2", err, h.count())
+	if !errors.Is(err, pagos.ErrRateLimited) || errors.Is(err, pagos.ErrOutcomeUnknown) || h.count() != 2 {
+		t.Fatalf("err = %v after %d requests; want pagos.ErrRateLimited after 2", err, h.count())
 	}
 }
 
@@ -376,7 +377,7 @@ func TestCancelDuringLongBackoffReturnsPromptly(t *testing.T) {
 	c, _ := newClient(t, srv.URL, func(s *Settings) {
 		s.Sleep = func(ctx context.Context, d time.Duration) error {
 			close(waiting) // the client has entered its one-hour wait
-			return Sleep(ctx, d)
+			return sleep(ctx, d)
 		}
 		s.RetryWaitMin, s.RetryWaitMax = time.Hour, time.Hour
 	})
@@ -433,7 +434,7 @@ func TestProtectedHeaderRefused(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "credentials") || h.count() != 0 {
 		t.Fatalf("err = %v, requests = %d; want a refusal before sending", err, h.count())
 	}
-	for _, bad := range []RequestOption{WithHeader("Bad Name", "v"), WithHeader("X-A", "line\r\nInjected: 1"), WithIdempotencyKey("")} {
+	for _, bad := range []pagos.RequestOption{WithHeader("Bad Name", "v"), WithHeader("X-A", "line\r\nInjected: 1"), WithIdempotencyKey("")} {
 		if err := c.Do(t.Context(), &Request{Method: http.MethodGet, Path: "/x"}, nil, bad); err == nil {
 			t.Error("invalid request option accepted")
 		}
@@ -452,9 +453,9 @@ func TestResponseOverCapIsAnError(t *testing.T) {
 	c, _ := newClient(t, srv.URL, func(s *Settings) { s.MaxResponseBytes = 1024 })
 	var out map[string]any
 	err := c.Do(t.Context(), &Request{Method: http.MethodGet, Path: "/big"}, &out)
-	var tl *ResponseTooLargeError
+	var tl *pagos.ResponseTooLargeError
 	if !errors.As(err, &tl) || tl.Limit != 1024 || out != nil {
-		t.Fatalf("err = %v, out = %v; want *ResponseTooLargeError and nothing decoded", err, out)
+		t.Fatalf("err = %v, out = %v; want *pagos.ResponseTooLargeError and nothing decoded", err, out)
 	}
 }
 
@@ -486,7 +487,7 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 	c, _ := newClient(t, srv.URL, func(s *Settings) { s.Logger = logs.Logger() })
 	q := url.Values{"secret_query": {"qs-SECRET-value"}}
 	err := c.Do(t.Context(), &Request{Method: http.MethodGet, Path: "/customers", Query: q}, nil)
-	if !errors.Is(err, ErrUnauthorized) {
+	if !errors.Is(err, pagos.ErrUnauthorized) {
 		t.Fatalf("err = %v", err)
 	}
 	// A transport failure: its *url.Error would print the whole URL.
@@ -631,7 +632,7 @@ func TestPOSTAfterTLSHandshakeFailure(t *testing.T) {
 		}()
 		c, sl := newClient(t, "https://"+l.Addr().String(), func(s *Settings) { s.MaxRetries = 2 })
 		err = c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/x", Body: struct{}{}}, nil)
-		if err == nil || errors.Is(err, ErrOutcomeUnknown) {
+		if err == nil || errors.Is(err, pagos.ErrOutcomeUnknown) {
 			t.Fatalf("err = %v, want a known failure", err)
 		}
 		if len(sl.got()) != 2 || conns.Load() != 3 {
@@ -645,7 +646,7 @@ func TestPOSTAfterTLSHandshakeFailure(t *testing.T) {
 		defer plain.Close()
 		c, sl := newClient(t, strings.Replace(plain.URL, "http://", "https://", 1))
 		err := c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/x", Body: struct{}{}}, nil)
-		if !errors.Is(err, http.ErrSchemeMismatch) || errors.Is(err, ErrOutcomeUnknown) || len(sl.got()) != 0 || n.Load() != 0 {
+		if !errors.Is(err, http.ErrSchemeMismatch) || errors.Is(err, pagos.ErrOutcomeUnknown) || len(sl.got()) != 0 || n.Load() != 0 {
 			t.Fatalf("err = %v, waits = %v, handled = %d", err, sl.got(), n.Load())
 		}
 	})
@@ -675,8 +676,8 @@ func TestPOSTDeadlineAfterDialRetryIsOutcomeUnknown(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	go func() { <-arrived; cancel() }()
 	err := c.Do(ctx, &Request{Method: http.MethodPost, Path: "/orders", Body: map[string]int{"amount": 100}}, nil)
-	if !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want ErrOutcomeUnknown around context.Canceled", err)
+	if !errors.Is(err, pagos.ErrOutcomeUnknown) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want pagos.ErrOutcomeUnknown around context.Canceled", err)
 	}
 }
 
@@ -689,9 +690,9 @@ func TestRepeatableWriteKeepsEarlierMaybe(t *testing.T) {
 	defer srv.Close()
 	c, _ := newClient(t, srv.URL)
 	err := c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/references", Body: struct{}{}, Repeatable: true, Sent: "idempotency_token=t1"}, nil)
-	var ou *OutcomeUnknownError
-	if h.count() != 2 || !errors.As(err, &ou) || ou.Sent != "idempotency_token=t1" || !errors.Is(err, ErrInvalidRequest) {
-		t.Fatalf("after %d requests err = %v; want the 422 inside *OutcomeUnknownError naming the token", h.count(), err)
+	var ou *pagos.OutcomeUnknownError
+	if h.count() != 2 || !errors.As(err, &ou) || ou.Sent != "idempotency_token=t1" || !errors.Is(err, pagos.ErrInvalidRequest) {
+		t.Fatalf("after %d requests err = %v; want the 422 inside *pagos.OutcomeUnknownError naming the token", h.count(), err)
 	}
 }
 
@@ -702,8 +703,8 @@ func TestUnrepeatablePUTIsTreatedAsAWrite(t *testing.T) {
 	defer srv.Close()
 	c, _ := newClient(t, srv.URL)
 	err := c.Do(t.Context(), &Request{Method: http.MethodPut, Path: "/orders/ord_1", Body: map[string]any{"charges": []int{1}}, Unrepeatable: true}, nil)
-	if h.count() != 1 || !errors.Is(err, ErrOutcomeUnknown) {
-		t.Fatalf("after %d requests err = %v; want one request and ErrOutcomeUnknown", h.count(), err)
+	if h.count() != 1 || !errors.Is(err, pagos.ErrOutcomeUnknown) {
+		t.Fatalf("after %d requests err = %v; want one request and pagos.ErrOutcomeUnknown", h.count(), err)
 	}
 }
 
@@ -718,10 +719,10 @@ func TestWriteAnswered2xxButUnreadableIsOutcomeUnknown(t *testing.T) {
 	var out struct {
 		ID string `json:"id"`
 	}
-	if err := c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/customers", Body: struct{}{}}, &out); !errors.Is(err, ErrOutcomeUnknown) {
+	if err := c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/customers", Body: struct{}{}}, &out); !errors.Is(err, pagos.ErrOutcomeUnknown) {
 		t.Fatalf("err = %v; the customer was created, so a blind retry would duplicate it", err)
 	}
-	if err := c.Do(t.Context(), &Request{Method: http.MethodGet, Path: "/customers/1"}, &out); err == nil || errors.Is(err, ErrOutcomeUnknown) {
+	if err := c.Do(t.Context(), &Request{Method: http.MethodGet, Path: "/customers/1"}, &out); err == nil || errors.Is(err, pagos.ErrOutcomeUnknown) {
 		t.Fatalf("GET: err = %v; want a plain decoding error", err)
 	}
 }
@@ -735,7 +736,7 @@ func TestPOST429ThenCancelledIsKnown(t *testing.T) {
 		s.Sleep = func(ctx context.Context, _ time.Duration) error { return context.Canceled }
 	})
 	err := c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/x", Body: struct{}{}}, nil)
-	if err == nil || errors.Is(err, ErrOutcomeUnknown) {
+	if err == nil || errors.Is(err, pagos.ErrOutcomeUnknown) {
 		t.Fatalf("err = %v; a rate-limited POST was not acted on", err)
 	}
 }

@@ -24,8 +24,10 @@
 // write, so a dead keep-alive connection yields an outcome unknown instead of
 // a silent second POST. An attempt that cannot be sent (context already done,
 // a header net/http would refuse) never reaches the transport and is a plain
-// error. Path ids are checked (CheckID, and the whole path again in Do): an
-// empty id or a dot segment is a ParamError.
+// error. Path ids are checked (check.ID, and the whole path again in Do): an
+// empty id or a dot segment is a *pagos.ParamError. The errors it returns
+// are the root package pagos's types and sentinels (SentinelFor maps a
+// status to one); its RequestOptions are pagos.RequestOption values.
 //
 // Redirects are refused, and the base URL must be https unless its host is
 // loopback. Log lines carry provider, method, path, status, attempts and

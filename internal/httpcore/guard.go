@@ -133,24 +133,3 @@ func refusedHeader(name string) string {
 	}
 	return ""
 }
-
-// CheckCredential refuses a credential that cannot be a working header
-// value: empty, or with whitespace, control characters or non-ASCII bytes
-// anywhere (a key copied with a trailing newline or a stray space fails on
-// every call otherwise). The message names the problem and never the value.
-func CheckCredential(what, v string) error {
-	if v == "" {
-		return fmt.Errorf("the %s is empty", what)
-	}
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; {
-		case c == ' ' || c == '\t':
-			return fmt.Errorf("the %s has whitespace at byte %d", what, i)
-		case c < ' ' || c == 0x7f:
-			return fmt.Errorf("the %s has a control character at byte %d (a newline or NUL?)", what, i)
-		case c >= 0x80:
-			return fmt.Errorf("the %s has a non-ASCII byte at byte %d", what, i)
-		}
-	}
-	return nil
-}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pagos-go/pagos"
 	"github.com/pagos-go/pagos/internal/testutil"
 )
 
@@ -25,15 +26,15 @@ func TestWriteNotReplayedOnReusedConnection(t *testing.T) {
 		name   string
 		method string
 		body   any
-		opts   []RequestOption
+		opts   []pagos.RequestOption
 		key    string
 	}{
 		{"POST without key", http.MethodPost, map[string]int{"amount": 100}, nil, ""},
-		{"POST WithIdempotencyKey", http.MethodPost, map[string]int{"amount": 100}, []RequestOption{WithIdempotencyKey("key-1")}, "key-1"},
-		{"POST WithHeader Idempotency-Key", http.MethodPost, map[string]int{"amount": 100}, []RequestOption{WithHeader("Idempotency-Key", "key-2")}, "key-2"},
-		{"POST WithHeader X-Idempotency-Key", http.MethodPost, map[string]int{"amount": 100}, []RequestOption{WithHeader("X-Idempotency-Key", "key-3")}, "key-3"},
-		{"POST without a body", http.MethodPost, nil, []RequestOption{WithIdempotencyKey("key-4")}, "key-4"},
-		{"PATCH", http.MethodPatch, map[string]int{"amount": 100}, []RequestOption{WithIdempotencyKey("key-5")}, "key-5"},
+		{"POST WithIdempotencyKey", http.MethodPost, map[string]int{"amount": 100}, []pagos.RequestOption{WithIdempotencyKey("key-1")}, "key-1"},
+		{"POST WithHeader Idempotency-Key", http.MethodPost, map[string]int{"amount": 100}, []pagos.RequestOption{WithHeader("Idempotency-Key", "key-2")}, "key-2"},
+		{"POST WithHeader X-Idempotency-Key", http.MethodPost, map[string]int{"amount": 100}, []pagos.RequestOption{WithHeader("X-Idempotency-Key", "key-3")}, "key-3"},
+		{"POST without a body", http.MethodPost, nil, []pagos.RequestOption{WithIdempotencyKey("key-4")}, "key-4"},
+		{"PATCH", http.MethodPatch, map[string]int{"amount": 100}, []pagos.RequestOption{WithIdempotencyKey("key-5")}, "key-5"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -47,8 +48,8 @@ func TestWriteNotReplayedOnReusedConnection(t *testing.T) {
 			if n := srv.Count(tc.method, "/charges"); n != 1 {
 				t.Fatalf("the write reached the server %d times, want exactly 1 (err = %v)", n, err)
 			}
-			if !errors.Is(err, ErrOutcomeUnknown) {
-				t.Fatalf("err = %v, want ErrOutcomeUnknown", err)
+			if !errors.Is(err, pagos.ErrOutcomeUnknown) {
+				t.Fatalf("err = %v, want pagos.ErrOutcomeUnknown", err)
 			}
 			if tc.key != "" && !strings.Contains(err.Error(), tc.key) {
 				t.Fatalf("err = %v, want it to name the key %s", err, tc.key)
@@ -97,7 +98,7 @@ func TestUnsentWriteIsAPlainError(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	err := c.Do(ctx, &Request{Method: http.MethodPost, Path: "/orders", Body: struct{}{}}, nil)
-	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrOutcomeUnknown) || !strings.Contains(err.Error(), "not sent") {
+	if !errors.Is(err, context.Canceled) || errors.Is(err, pagos.ErrOutcomeUnknown) || !strings.Contains(err.Error(), "not sent") {
 		t.Fatalf("cancelled: err = %v, want context.Canceled saying nothing was sent", err)
 	}
 
@@ -113,7 +114,7 @@ func TestUnsentWriteIsAPlainError(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = bad.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/orders", Body: struct{}{}}, nil)
-	if err == nil || errors.Is(err, ErrOutcomeUnknown) || !strings.Contains(err.Error(), "not sent") {
+	if err == nil || errors.Is(err, pagos.ErrOutcomeUnknown) || !strings.Contains(err.Error(), "not sent") {
 		t.Fatalf("refused header: err = %v, want a plain error saying nothing was sent", err)
 	}
 	if h.count() != 0 {
@@ -134,8 +135,8 @@ func TestWithHeaderRefusesOwnedAndCredentialHeaders(t *testing.T) {
 			t.Errorf("WithHeader(%q): err = %v, want a refusal naming the header", name, err)
 		}
 	}
-	for _, bad := range []RequestOption{WithHeader("X-A", "nul\x00"), WithHeader("X(A)", "v"), WithIdempotencyKey("k\x00"), WithIdempotencyKey(" k")} {
-		if err := c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/x", Body: struct{}{}}, nil, bad); err == nil || errors.Is(err, ErrOutcomeUnknown) {
+	for _, bad := range []pagos.RequestOption{WithHeader("X-A", "nul\x00"), WithHeader("X(A)", "v"), WithIdempotencyKey("k\x00"), WithIdempotencyKey(" k")} {
+		if err := c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/x", Body: struct{}{}}, nil, bad); err == nil || errors.Is(err, pagos.ErrOutcomeUnknown) {
 			t.Errorf("invalid option: err = %v, want a refusal", err)
 		}
 	}
@@ -149,25 +150,13 @@ func TestWithHeaderRefusesOwnedAndCredentialHeaders(t *testing.T) {
 
 func TestDotSegmentIDsRefused(t *testing.T) {
 	t.Parallel()
-	for _, id := range []string{".", "..", "", " "} {
-		err := CheckID("test", "customer", id)
-		var pe *ParamError
-		if !errors.As(err, &pe) || pe.Field != "customer id" || !errors.Is(err, ErrInvalidRequest) {
-			t.Errorf("CheckID(%q) = %v, want a ParamError naming the customer id", id, err)
-		}
-	}
-	for _, id := range []string{"cus_1", "...", ".a", "a.b", "%2e"} {
-		if err := CheckID("test", "customer", id); err != nil {
-			t.Errorf("CheckID(%q) = %v", id, err)
-		}
-	}
 	h := &counter{statuses: []int{200}}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	c, _ := newClient(t, srv.URL)
 	for _, p := range []string{"/customers/.", "/customers/..", "/orders/../refunds", "/orders/%2e%2E/void", "/a/./b"} {
 		err := c.Do(t.Context(), &Request{Method: http.MethodDelete, Path: p}, nil)
-		var pe *ParamError
+		var pe *pagos.ParamError
 		if !errors.As(err, &pe) {
 			t.Errorf("%s: err = %v, want a ParamError", p, err)
 		}
@@ -218,19 +207,39 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 	}
 }
 
-func TestCheckCredential(t *testing.T) {
+// pagos.CallOptions is public, so a RequestOption written by hand can set
+// any header: the pipeline checks each again, whatever its spelling, and
+// sends nothing it refuses; a provider's own secret header still passes.
+func TestHandWrittenOptionsCheckedAgain(t *testing.T) {
 	t.Parallel()
-	for _, bad := range []string{"", " SEKRIT", "SEKRIT ", "SEK\tRIT", "SEKRIT\x00", "SEKRIT\n", "SEKRIT\x7f", "SEKRITé"} {
-		err := CheckCredential("API key", bad)
-		if err == nil {
-			t.Errorf("%q accepted", bad)
-			continue
-		}
-		if strings.Contains(err.Error(), "SEK") {
-			t.Errorf("%q: the error echoes the key: %v", bad, err)
+	h := &counter{statuses: []int{200, 200}}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c, _ := newClient(t, srv.URL)
+	set := func(name, value string) pagos.RequestOption {
+		return func(o *pagos.CallOptions) error {
+			if o.Header == nil {
+				o.Header = http.Header{}
+			}
+			o.Header[name] = []string{value} // as written, not canonicalized
+			return nil
 		}
 	}
-	if err := CheckCredential("API key", "key_abc-123.XYZ"); err != nil {
+	for _, bad := range []pagos.RequestOption{set("x-api-key", "other"), set("X-Api-Key", "other"), set("content-type", "text/plain"),
+		set("Content-Type", "text/plain"), set("X-Account-Key", "acct"), set("X-A", "line\r\nInjected: 1"), set("Host", "evil.example")} {
+		if err := c.Do(t.Context(), &Request{Method: http.MethodGet, Path: "/x"}, nil, bad); err == nil {
+			t.Errorf("a hand-written option was sent: %v", h.reqs)
+		}
+	}
+	if h.count() != 0 {
+		t.Fatalf("%d requests sent with refused headers", h.count())
+	}
+	own, err := New(Provider{Name: "own", SecretHeaders: []string{"X-Account-Key"}, DecodeError: func(int, http.Header, []byte) error { return nil }}, NewSettings(srv.URL))
+	if err != nil {
 		t.Fatal(err)
+	}
+	setOwn := func(o *pagos.CallOptions) error { o.SetHeader("X-Account-Key", "acct_1"); return nil }
+	if err := own.Do(t.Context(), &Request{Method: http.MethodGet, Path: "/x"}, nil, setOwn); err != nil || h.reqs[0].Header.Get("X-Account-Key") != "acct_1" {
+		t.Fatalf("the provider's own secret header: err = %v", err)
 	}
 }

@@ -132,9 +132,9 @@ func (c *Client) prepareRetry(req *http.Request) error {
 	return c.sleep(req.Context(), st.wait)
 }
 
-// Sleep waits d or until ctx ends, returning ctx.Err() in that case. It is
-// the pipeline's default sleeper, and the fakes' between delivery attempts.
-func Sleep(ctx context.Context, d time.Duration) error {
+// sleep waits d or until ctx ends, returning ctx.Err() in that case. It is
+// the pipeline's default sleeper between attempts.
+func sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

@@ -18,6 +18,7 @@ const Version = "0.1.0"
 // Defaults for Settings.
 const (
 	DefaultTimeout          = 30 * time.Second // waiting for a response, per attempt
+	MaxTimeout              = 10 * time.Minute // the most SetTimeout accepts
 	DefaultMaxRetries       = 3
 	DefaultRetryWaitMin     = 500 * time.Millisecond
 	DefaultRetryWaitMax     = 20 * time.Second // also caps Retry-After
@@ -32,6 +33,7 @@ type Settings struct {
 	HTTPClient       *http.Client // nil: a fresh client with its own transport
 	Logger           *slog.Logger // nil: discard
 	UserAgentSuffix  string
+	Timeout          time.Duration // per attempt; 0: DefaultTimeout, or the WithHTTPClient client's own
 	MaxRetries       int
 	RetryWaitMin     time.Duration
 	RetryWaitMax     time.Duration
@@ -106,6 +108,21 @@ func (s *Settings) SetMaxRetries(n int) error {
 		return fmt.Errorf("WithMaxRetries: %d is out of range; use 0 (no retries) to 10", n)
 	}
 	s.MaxRetries = n
+	return nil
+}
+
+// SetTimeout sets how long one attempt waits for the provider's response
+// (default 30 s); each retry gets the full time again, and ctx still bounds
+// the whole call. It must be above 0 and at most MaxTimeout. It replaces the
+// Timeout of a client given to WithHTTPClient, whose own Timeout is kept
+// otherwise. A request that times out is an error saying so: retried like
+// any transport error for reads, and an outcome unknown for writes that
+// may have reached the provider.
+func (s *Settings) SetTimeout(d time.Duration) error {
+	if d <= 0 || d > MaxTimeout {
+		return fmt.Errorf("WithTimeout: %v is out of range; give a duration above 0 and at most %v, such as 10*time.Second", d, MaxTimeout)
+	}
+	s.Timeout = d
 	return nil
 }
 

@@ -28,7 +28,7 @@
 //
 //	srv := tokutest.NewServer(t, tokutest.WithClock(func() time.Time { return start }))
 //	sub, _ := c.Subscriptions.Create(ctx, &toku.SubscriptionParams{Customer: cus.ID, ProductID: "contract-42",
-//		IsRecurring: toku.Bool(true), Amount: toku.NewAmount(19990), DueDay: 5})
+//		IsRecurring: toku.Bool(true), Amount: toku.AmountFromWhole(19990), DueDay: 5})
 //	bill, _ := srv.Advance(ctx, 31*24*time.Hour) // bill.Invoices: the month's invoice
 //	pay, _ := srv.PayInvoice(ctx, bill.Invoices[0].ID)
 //

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/pagos-go/pagos/internal/fake"
-	"github.com/pagos-go/pagos/internal/httpcore"
 	"github.com/pagos-go/pagos/toku"
 	"github.com/pagos-go/pagos/webhook"
 )
@@ -132,7 +131,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		events:      map[string]*sentEvent{},
 		hc:          fake.HTTPClient(),
 		newID:       fake.IDs(),
-		sleep:       httpcore.Sleep,
+		sleep:       fake.Sleep,
 	}
 	for _, o := range opts {
 		o(s)

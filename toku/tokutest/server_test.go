@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/pagos-go/pagos/internal/testutil"
 	"github.com/pagos-go/pagos/toku"
 	"github.com/pagos-go/pagos/toku/tokutest"
@@ -90,7 +91,7 @@ func newWorld(t *testing.T, events []toku.EventType, fakeOpts []tokutest.Option,
 		t.Fatal(err)
 	}
 	w.inv, err = w.c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cus.ID, ProductID: "plan-42",
-		DueDate: toku.Date{Year: 2026, Month: 12, Day: 1}, Amount: toku.NewAmount(19990)})
+		DueDate: toku.Date{Year: 2026, Month: 12, Day: 1}, Amount: toku.AmountFromWhole(19990)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +140,7 @@ func TestPayInvoiceDeliversSignedEventsOnce(t *testing.T) {
 		t.Fatalf("handler got %d events: %+v", len(got), got)
 	}
 	tr, err := got[0].Transaction()
-	if err != nil || tr.ID != pay.TransactionID || !tr.Amount.Equal(toku.NewAmount(19990)) || tr.PaymentIntents[0].Invoice != w.inv.ID {
+	if err != nil || tr.ID != pay.TransactionID || !tr.Amount.Equal(toku.AmountFromWhole(19990)) || tr.PaymentIntents[0].Invoice != w.inv.ID {
 		t.Fatalf("transaction %+v, %v", tr, err)
 	}
 	pi, err := got[1].PaymentIntent()
@@ -258,7 +259,7 @@ func TestFakeValidatesLikeToku(t *testing.T) {
 	if _, err := c.Customers.Get(ctx, "cus_nope"); !errors.Is(err, toku.ErrNotFound) {
 		t.Fatalf("unknown id: %v", err)
 	}
-	_, err := c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: "cus_nope", ProductID: "p", DueDate: toku.Date{Year: 2026, Month: 1, Day: 1}, Amount: toku.NewAmount(1)})
+	_, err := c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: "cus_nope", ProductID: "p", DueDate: toku.Date{Year: 2026, Month: 1, Day: 1}, Amount: toku.AmountFromWhole(1)})
 	var te *toku.Error
 	if !errors.As(err, &te) || te.StatusCode != 422 || te.Details[0].Loc[1] != "customer" {
 		t.Fatalf("invoice for unknown customer: %v", err)

@@ -92,7 +92,7 @@ func dueDates(invs []*toku.Invoice) []string {
 
 func recurring(cus, product string, dueDay int) *toku.SubscriptionParams {
 	return &toku.SubscriptionParams{Customer: cus, ProductID: product, IsRecurring: toku.Bool(true),
-		Amount: toku.NewAmount(19990), DueDay: dueDay, CurrencyCode: "CLP"}
+		Amount: toku.AmountFromWhole(19990), DueDay: dueDay, CurrencyCode: "CLP"}
 }
 
 // Created on 12 October with due_day 13 (after the creation day): the first
@@ -107,7 +107,7 @@ func TestRecurringSubscriptionDueDayAfterCreation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sub.IsRecurring || *sub.DueDay != 13 || !sub.Amount.Equal(toku.NewAmount(19990)) || sub.CurrencyCode != "CLP" {
+	if !sub.IsRecurring || *sub.DueDay != 13 || !sub.Amount.Equal(toku.AmountFromWhole(19990)) || sub.CurrencyCode != "CLP" {
 		t.Fatalf("created %+v", sub)
 	}
 	var first []*toku.Invoice

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/pagos-go/pagos/internal/fake"
-	"github.com/pagos-go/pagos/internal/httpcore"
 	"github.com/pagos-go/pagos/tpaga"
 )
 
@@ -161,7 +160,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		Prefix:       DefaultPrefix,
 		Agreement:    DefaultAgreement,
 		now:          time.Now,
-		sleep:        httpcore.Sleep,
+		sleep:        fake.Sleep,
 		maxAttempts:  5,
 		refs:         map[string]*reference{},
 		tokens:       map[string]string{},

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/pagos-go/pagos/internal/testutil"
 	"github.com/pagos-go/pagos/tpaga"
 	"github.com/pagos-go/pagos/tpaga/tpagatest"

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	_ "github.com/lib/pq" // the tests' driver; the package needs none
+
 	"github.com/pagos-go/pagos/internal/testutil"
 	"github.com/pagos-go/pagos/webhook"
 	"github.com/pagos-go/pagos/webhook/pgstore"

@@ -1,4 +1,4 @@
-package redact
+package pagos
 
 import (
 	"fmt"
@@ -8,24 +8,24 @@ import (
 
 // Secret is a credential, such as a webhook signing secret or an API
 // secret. It prints under every fmt verb (%s, %v, %+v, %#v, %d, %x, %q, ...),
-// logs (slog) and JSON-encodes as a redacted placeholder; convert it with
-// string(s) where the value is needed.
+// logs (slog) and JSON-encodes as "[redacted]", so it cannot leak by
+// accident; convert it with string(s) where the value is needed.
 type Secret string
 
-// Placeholder is what a non-empty Secret prints as.
-const Placeholder = "[redacted]"
+// secretPlaceholder is what a non-empty Secret prints as.
+const secretPlaceholder = "[redacted]"
 
-// String returns Placeholder, or "" for an empty Secret.
+// String returns "[redacted]", or "" for an empty Secret.
 func (s Secret) String() string {
 	if s == "" {
 		return ""
 	}
-	return Placeholder
+	return secretPlaceholder
 }
 
 // Format prints the placeholder whatever the verb and flags: without it,
 // a verb String does not serve (%d, %x, %X, %o, %b, %c, %U, %e, %t, %p)
-// prints the value, as %!d(redact.Secret=whesec_…). %q quotes the
+// prints the value, as %!d(pagos.Secret=whesec_…). %q quotes the
 // placeholder and %#v prints it as a Go string literal. (fmt bypasses every
 // method for %p of a non-pointer and %w outside fmt.Errorf; go vet reports
 // both.) A struct must keep a Secret in an exported field, or print itself,

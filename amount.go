@@ -1,8 +1,9 @@
-package money
+package pagos
 
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 )
@@ -11,23 +12,31 @@ import (
 // "1e999999999" cannot make the parser allocate without limit.
 const maxDigits = 64
 
-// ErrInvalid is returned (wrapped) for text that is not a decimal number.
-var ErrInvalid = errors.New("money: invalid decimal")
+// ErrInvalidAmount is returned (wrapped) by ParseAmount and by JSON decoding
+// for text that is not a decimal number.
+var ErrInvalidAmount = errors.New("pagos: invalid amount")
 
-// Amount is an exact decimal number. It keeps its canonical decimal text:
-// an optional minus sign, the integer digits without leading zeros, and the
-// fraction digits exactly as given (so "10000.0000" keeps its four places).
-// The zero value is 0.
+// Amount is an exact decimal amount of money, used wherever a provider sends
+// money as a decimal number or string (Toku, Fygaro); the field holding it
+// names its unit. It never goes through a binary float, so "0.1" stays one
+// tenth. It keeps its canonical decimal text: an optional minus sign, the
+// integer digits without leading zeros, and the fraction digits exactly as
+// given (so "10000.0000" keeps its four places). The zero value is 0.
 //
-// Compare amounts with Cmp or Equal, not ==: "100" and "100.0" are equal
-// numbers with different text.
+// Build one with ParseAmount, AmountFromWhole or AmountFromCents (each
+// provider package has the same names). Add and Sub are exact; an Amount
+// carries no currency, so add only amounts of one currency. Compare amounts
+// with Cmp or Equal, not ==: "100" and "100.0" are equal numbers with
+// different text.
 type Amount struct {
 	s string // canonical text; "" means zero
 }
 
-// Parse reads a decimal number such as "1000", "-12.50", "100.0" or "1.5e3".
-// It never goes through a binary float.
-func Parse(s string) (Amount, error) {
+// ParseAmount reads a decimal number such as "1000", "-12.50", "100.0" or
+// "1.5e3", in whatever unit the field it is for names. It never goes through
+// a binary float; text that is not a decimal number, or has more than 64
+// digits, is an error matching ErrInvalidAmount.
+func ParseAmount(s string) (Amount, error) {
 	neg, intPart, frac, err := split(s)
 	if err != nil {
 		return Amount{}, err
@@ -35,24 +44,19 @@ func Parse(s string) (Amount, error) {
 	return build(neg, intPart, frac), nil
 }
 
-// MustParse is Parse for constants written in code; it panics on bad input,
-// so never pass it text from outside the program.
-func MustParse(s string) Amount {
-	a, err := Parse(s)
-	if err != nil {
-		panic(err)
-	}
-	return a
-}
-
-// FromInt returns the whole number n.
-func FromInt(n int64) Amount {
+// AmountFromWhole returns n whole currency units: AmountFromWhole(19990) is
+// 19990 pesos, not 199.90. Use AmountFromCents for hundredths.
+func AmountFromWhole(n int64) Amount {
 	return build(n < 0, strings.TrimPrefix(strconv.FormatInt(n, 10), "-"), "")
 }
 
-// FromMinor returns units / 10^scale exactly: FromMinor(12345, 2) is 123.45.
-// A negative scale is treated as 0.
-func FromMinor(units int64, scale int) Amount {
+// AmountFromCents returns cents hundredths of a currency unit, exactly:
+// AmountFromCents(10001) is 100.01. Use AmountFromWhole for whole units.
+func AmountFromCents(cents int64) Amount { return amountFromMinor(cents, 2) }
+
+// amountFromMinor returns units / 10^scale exactly: amountFromMinor(12345, 2)
+// is 123.45. A negative scale is treated as 0.
+func amountFromMinor(units int64, scale int) Amount {
 	digits := strings.TrimPrefix(strconv.FormatInt(units, 10), "-")
 	if scale <= 0 {
 		return build(units < 0, digits, "")
@@ -69,7 +73,7 @@ func FromMinor(units int64, scale int) Amount {
 func split(s string) (neg bool, intPart, frac string, err error) {
 	orig := s
 	bad := func(why string) (bool, string, string, error) {
-		return false, "", "", fmt.Errorf("%w %q: %s", ErrInvalid, truncate(orig), why)
+		return false, "", "", fmt.Errorf("%w %q: %s", ErrInvalidAmount, truncate(orig), why)
 	}
 	if s == "" {
 		return bad("empty")
@@ -237,6 +241,49 @@ func cmpAbs(a, b Amount) int {
 // Equal reports whether a and b are the same number.
 func (a Amount) Equal(b Amount) bool { return a.Cmp(b) == 0 }
 
+// Add returns a + b exactly, keeping the larger of the two scales: 10.50
+// plus 1 is 11.50. It never rounds and never overflows.
+func (a Amount) Add(b Amount) Amount {
+	scale := max(a.Scale(), b.Scale())
+	x, y := a.scaled(scale), b.scaled(scale)
+	return fromScaled(x.Add(x, y), scale)
+}
+
+// Sub returns a - b exactly, keeping the larger of the two scales: 10 minus
+// 0.25 is 9.75.
+func (a Amount) Sub(b Amount) Amount { return a.Add(b.Neg()) }
+
+// Neg returns -a, with a's scale (0.00 stays 0.00).
+func (a Amount) Neg() Amount {
+	switch {
+	case a.Sign() == 0:
+		return a
+	case a.s[0] == '-':
+		return Amount{s: a.s[1:]}
+	}
+	return Amount{s: "-" + a.s}
+}
+
+// scaled returns a * 10^scale as an integer; scale must be >= a.Scale().
+func (a Amount) scaled(scale int) *big.Int {
+	neg, intPart, frac := a.parts()
+	n, _ := new(big.Int).SetString(intPart+frac+strings.Repeat("0", scale-len(frac)), 10) // digits only, by construction
+	if neg {
+		n.Neg(n)
+	}
+	return n
+}
+
+// fromScaled returns n / 10^scale.
+func fromScaled(n *big.Int, scale int) Amount {
+	digits := new(big.Int).Abs(n).String()
+	if len(digits) <= scale {
+		digits = strings.Repeat("0", scale-len(digits)+1) + digits
+	}
+	cut := len(digits) - scale
+	return build(n.Sign() < 0, digits[:cut], digits[cut:])
+}
+
 // Fixed renders a with exactly places digits after the decimal point. It
 // fails rather than round when a has non-zero digits beyond places.
 func (a Amount) Fixed(places int) (string, error) {
@@ -246,7 +293,7 @@ func (a Amount) Fixed(places int) (string, error) {
 	}
 	if len(frac) > places {
 		if strings.Trim(frac[places:], "0") != "" {
-			return "", fmt.Errorf("money: %s has more than %d decimal places", a, places)
+			return "", fmt.Errorf("pagos: %s has more than %d decimal places", a, places)
 		}
 		frac = frac[:places]
 	}
@@ -271,7 +318,7 @@ func (a Amount) Minor(scale int) (int64, error) {
 	}
 	n, err := strconv.ParseInt(strings.Replace(text, ".", "", 1), 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("money: %s is out of range for %d-place minor units", a, scale)
+		return 0, fmt.Errorf("pagos: %s is out of range for %d-place minor units", a, scale)
 	}
 	return n, nil
 }
@@ -291,11 +338,11 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
 		unq, err := strconv.Unquote(s)
 		if err != nil {
-			return fmt.Errorf("%w: bad JSON string", ErrInvalid)
+			return fmt.Errorf("%w: bad JSON string", ErrInvalidAmount)
 		}
 		s = strings.TrimSpace(unq)
 	}
-	v, err := Parse(s)
+	v, err := ParseAmount(s)
 	if err != nil {
 		return err
 	}
@@ -308,7 +355,7 @@ func (a Amount) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
 
 // UnmarshalText parses decimal text.
 func (a *Amount) UnmarshalText(b []byte) error {
-	v, err := Parse(string(b))
+	v, err := ParseAmount(string(b))
 	if err != nil {
 		return err
 	}

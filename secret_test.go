@@ -1,4 +1,4 @@
-package redact
+package pagos
 
 import (
 	"encoding/json"
@@ -25,7 +25,7 @@ func TestSecretNeverPrints(t *testing.T) {
 			t.Fatalf("the value leaked: %s", s)
 		}
 	}
-	if !strings.Contains(string(js), Placeholder) || string(h.Secret) != value || Secret("").String() != "" {
+	if !strings.Contains(string(js), secretPlaceholder) || string(h.Secret) != value || Secret("").String() != "" {
 		t.Fatalf("placeholder or conversion wrong: %s", js)
 	}
 }
