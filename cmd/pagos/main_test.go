@@ -375,7 +375,7 @@ func TestTriggerUsage(t *testing.T) {
 		!strings.Contains(out, "fygaro\tpayment\n") || !strings.Contains(out, "tpaga\tdeposit.permanent\n") {
 		t.Errorf("trigger -list: exit %d\n%s", code, out)
 	}
-	for _, cmd := range []string{"trigger", "verify"} {
+	for _, cmd := range []string{"trigger", "verify", "fake"} {
 		out, _, code := pagos(t, nil, nil, cmd, "-h")
 		if code != 0 || !strings.Contains(out, "Examples:") || !strings.Contains(out, "Flags:") {
 			t.Errorf("%s -h: exit %d\n%s", cmd, code, out)
