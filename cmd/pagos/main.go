@@ -94,7 +94,8 @@ Providers: toku, conekta, fygaro, tpaga.
 Exit status: 0 success, 1 a check failed (refused delivery, failed verification), 2 bad usage.
 
 Examples:
-  eval "$(pagos fake -print-env-only)"   # in one shell: prints KEY=value lines then serves
+  pagos fake -env-file .pagos.env &     # then: set -a; . ./.pagos.env; set +a
+  pagos fake toku-pay in_000002
   pagos trigger toku invoice.updated -to http://127.0.0.1:8080/webhooks/toku -secret whesec_test
   pagos trigger conekta inbound_payment -to http://127.0.0.1:8080/webhooks/conekta/sync -key-file key.pem
   pagos verify fygaro -key-id fyg_test_hook_key < captured.http
