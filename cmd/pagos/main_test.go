@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pagos-go/pagos/conekta"
 	"github.com/pagos-go/pagos/fygaro"
@@ -399,6 +400,7 @@ func TestVerifyCaptures(t *testing.T) {
 		}
 		captures[p] = rc.capture("/" + p)
 	}
+	_, _, otherPub := keyPair(t)
 	altered := func(b []byte) []byte { return bytes.Replace(b, []byte(`"id"`), []byte(`"iD"`), 1) }
 	cases := []struct {
 		name, provider string
@@ -417,6 +419,9 @@ func TestVerifyCaptures(t *testing.T) {
 		{"fygaro wrong secret", "fygaro", captures["fygaro"], []string{"-secret", "other", "-key-id", fygaroKeyID}, 1, "wrong_secret"},
 		{"fygaro other key id", "fygaro", captures["fygaro"], []string{"-secret", fygaroSecret, "-key-id", "another"}, 1, "unknown_key_id"},
 		{"fygaro body altered", "fygaro", bytes.Replace(captures["fygaro"], []byte(`"customReference":"order-`), []byte(`"customReference":"ORDER-`), 1), []string{"-secret", fygaroSecret, "-key-id", fygaroKeyID}, 1, "body_altered"},
+		{"fygaro claim mismatch", "fygaro", resignedFygaro(t, captures["fygaro"]), []string{"-secret", fygaroSecret, "-key-id", fygaroKeyID}, 1, "jwt_claim_mismatch"},
+		{"conekta second key", "conekta", captures["conekta"], []string{"-key-file", otherPub, "-key-file", pubFile}, 0, ""},
+		{"conekta wrong key", "conekta", captures["conekta"], []string{"-key-file", otherPub}, 1, "wrong_key_or_altered"},
 		{"tpaga good", "tpaga", captures["tpaga"], []string{"-auth", tpagaAuth}, 0, ""},
 		{"tpaga wrong value", "tpaga", captures["tpaga"], []string{"-auth", "Basic other"}, 1, "wrong_secret"},
 	}
@@ -435,6 +440,9 @@ func TestVerifyCaptures(t *testing.T) {
 			if v.Verified != (c.code == 0) || v.Reason != c.reason {
 				t.Errorf("verdict %+v, want reason %q", v, c.reason)
 			}
+			if c.name == "conekta second key" && v.KeyID != pubFile {
+				t.Errorf("key %q verified, want %q", v.KeyID, pubFile)
+			}
 			for _, s := range []string{tokuSecret, fygaroSecret, tpagaAuth, "whesec_other", "cmd-test-1234567890"} {
 				if strings.Contains(out+errOut, s) {
 					t.Errorf("output carries a secret: %s", out+errOut)
@@ -447,4 +455,27 @@ func TestVerifyCaptures(t *testing.T) {
 	if !strings.Contains(out, "timestamp skew: -") || !strings.Contains(out, "the signature itself matches") {
 		t.Errorf("text output:\n%s", out)
 	}
+}
+
+// resignedFygaro changes a captured hook's customReference and signs the
+// new body's header correctly: only the jwt's claim now differs.
+func resignedFygaro(t *testing.T, capture []byte) []byte {
+	t.Helper()
+	head, body, ok := bytes.Cut(capture, []byte("\r\n\r\n"))
+	if !ok {
+		t.Fatalf("capture %q", capture)
+	}
+	body = bytes.Replace(body, []byte(`"customReference":"order-`), []byte(`"customReference":"ORDER-`), 1)
+	sig, err := webhook.SignFygaro(body, fygaroSecret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []byte
+	for line := range strings.SplitSeq(string(head), "\r\n") {
+		if strings.HasPrefix(line, webhook.FygaroSignatureHeader+":") {
+			line = webhook.FygaroSignatureHeader + ": " + sig
+		}
+		out = append(out, line+"\r\n"...)
+	}
+	return append(append(out, "\r\n"...), body...)
 }
