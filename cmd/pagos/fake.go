@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -44,6 +45,9 @@ Controls, over HTTP at PAGOS_FAKE_URL or as subcommands (-fake URL, default
 $PAGOS_FAKE_URL); each prints JSON and exits 1 when the payment or a delivery
 failed:
   pagos fake env                                  print the running fake's KEY=value lines
+  pagos fake deliveries PROVIDER                  every delivery the fake made  GET /{provider}/deliveries
+  pagos fake resend PROVIDER ID                   send a delivery again (a duplicate)  POST /{provider}/resend {"id"}
+                                                  ID: the event id; Fygaro: the reference; Tpaga: the efecty_order_id
   pagos fake toku-pay INVOICE_ID                  a customer pays a Toku invoice   POST /toku/invoices/{id}/pay
   pagos fake toku-advance DURATION                move Toku's clock (subscriptions) POST /toku/advance {"duration":"744h"}
   pagos fake conekta-till REFERENCE CENTAVOS      pay a cash/OXXO reference at the till (lookup and attempt
@@ -488,7 +492,109 @@ func (f *fakes) controls() http.Handler {
 		f.fygaro.SetHookURL(in.URL)
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 	})
+	mux.HandleFunc("POST /{provider}/resend", func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			ID string `json:"id"`
+		}
+		if !readJSON(w, r, &in) {
+			return
+		}
+		ds, err := f.resend(r.Context(), r.PathValue("provider"), in.ID)
+		switch {
+		case errors.Is(err, errNotServed):
+			notServed(w, r.PathValue("provider"))
+			return
+		case err != nil:
+			writeJSON(w, http.StatusConflict, map[string]any{"error": err.Error()})
+			return
+		}
+		ok := true
+		for _, d := range ds {
+			ok = ok && d["error"] == nil
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"ok": ok, "deliveries": ds})
+	})
+	mux.HandleFunc("GET /{provider}/deliveries", func(w http.ResponseWriter, r *http.Request) {
+		ds, err := f.deliveries(r.Context(), r.PathValue("provider"))
+		if err != nil {
+			notServed(w, r.PathValue("provider"))
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "deliveries": ds})
+	})
 	return mux
+}
+
+// errNotServed: the provider named is not among those served.
+var errNotServed = errors.New("not served")
+
+// resend sends a delivery again through the fake's Resend: the duplicate a
+// receiver must acknowledge without processing twice. id is the event id
+// (Toku, Conekta), the transaction reference (Fygaro) or the
+// efecty_order_id (Tpaga).
+func (f *fakes) resend(ctx context.Context, provider, id string) ([]map[string]any, error) {
+	var out []map[string]any
+	switch {
+	case provider == "toku" && f.toku != nil:
+		ds, err := f.toku.Resend(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			out = append(out, delivered(d.EventID, string(d.EventType), d.URL, d.Attempts, d.StatusCode, d.Err))
+		}
+	case provider == "conekta" && f.conekta != nil:
+		ds, err := f.conekta.Resend(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			out = append(out, delivered(d.EventID, string(d.EventType), d.URL, d.Attempts, d.StatusCode, d.Err))
+		}
+	case provider == "fygaro" && f.fygaro != nil:
+		d, err := f.fygaro.Resend(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, delivered(d.Reference, "hook", d.URL, d.Attempts, d.StatusCode, d.Err))
+	case provider == "tpaga" && f.tpaga != nil:
+		d, err := f.tpaga.Resend(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, delivered(d.EfectyOrderID+"/"+d.Reference, "deposit", d.URL, d.Attempts, d.StatusCode, d.Err))
+	default:
+		return nil, errNotServed
+	}
+	return out, nil
+}
+
+// deliveries lists every delivery a fake made, oldest first.
+func (f *fakes) deliveries(ctx context.Context, provider string) ([]map[string]any, error) {
+	out := []map[string]any{}
+	switch {
+	case provider == "toku" && f.toku != nil:
+		f.toku.Settle()
+		for _, d := range f.toku.Deliveries() {
+			out = append(out, delivered(d.EventID, string(d.EventType), d.URL, d.Attempts, d.StatusCode, d.Err))
+		}
+	case provider == "conekta" && f.conekta != nil:
+		_ = f.conekta.Settle(ctx) // those in progress too, unless the request ends first
+		for _, d := range f.conekta.Deliveries() {
+			out = append(out, delivered(d.EventID, string(d.EventType), d.URL, d.Attempts, d.StatusCode, d.Err))
+		}
+	case provider == "fygaro" && f.fygaro != nil:
+		for _, d := range f.fygaro.Deliveries() {
+			out = append(out, delivered(d.Reference, "hook", d.URL, d.Attempts, d.StatusCode, d.Err))
+		}
+	case provider == "tpaga" && f.tpaga != nil:
+		for _, d := range f.tpaga.Deliveries() {
+			out = append(out, delivered(d.EfectyOrderID+"/"+d.Reference, "deposit", d.URL, d.Attempts, d.StatusCode, d.Err))
+		}
+	default:
+		return nil, errNotServed
+	}
+	return out, nil
 }
 
 func delivered(id, typ, url string, attempts, status int, err error) map[string]any {
@@ -596,6 +702,16 @@ func (c *cli) control(ctx context.Context, name string, args []string) error {
 			return err
 		}
 		method, path, body = http.MethodPost, "/fygaro/pay", map[string]string{"link": pos[0]}
+	case "resend":
+		if err := need(2, "PROVIDER ID (event id; Fygaro: reference; Tpaga: efecty_order_id)"); err != nil {
+			return err
+		}
+		method, path, body = http.MethodPost, "/"+url.PathEscape(pos[0])+"/resend", map[string]string{"id": pos[1]}
+	case "deliveries":
+		if err := need(1, "PROVIDER"); err != nil {
+			return err
+		}
+		method, path = http.MethodGet, "/"+url.PathEscape(pos[0])+"/deliveries"
 	case "fygaro-hook-url":
 		if err := need(1, "URL"); err != nil {
 			return err

@@ -144,6 +144,25 @@ func TestFakeServesAndControls(t *testing.T) {
 	if out, errOut, code := pagos(t, ctl, nil, "fake", "toku-pay", inv.ID); code != 0 {
 		t.Errorf("toku-pay: exit %d\n%s%s", code, out, errOut)
 	}
+	// The deliveries list names the events; a resend is a duplicate the receiver acknowledges without processing.
+	out, _, code = pagos(t, ctl, nil, "fake", "deliveries", "toku")
+	var dl struct {
+		Deliveries []struct {
+			ID, Type string
+			Status   int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &dl); code != 0 || err != nil || len(dl.Deliveries) != 2 {
+		t.Fatalf("deliveries: exit %d, %v\n%s", code, err, out)
+	}
+	for _, d := range dl.Deliveries {
+		if d.Status != http.StatusOK {
+			t.Errorf("delivery %+v", d)
+		}
+	}
+	if out, errOut, code := pagos(t, ctl, nil, "fake", "resend", "toku", dl.Deliveries[0].ID); code != 0 || !strings.Contains(out, `"status":200`) {
+		t.Errorf("resend: exit %d\n%s%s", code, out, errOut)
+	}
 	if out, _, code := pagos(t, ctl, nil, "fake", "toku-pay", "in_nope"); code != 1 {
 		t.Errorf("toku-pay of an unknown invoice: exit %d\n%s", code, out)
 	}

@@ -237,7 +237,7 @@ func (c *cli) build(provider, event string, o *triggerOpts) (*delivery, error) {
 		if o.tamper == "secret" {
 			secret = wrongSecret(secret)
 		}
-		d.eventID = "FYG-" + digits(8)
+		d.eventID = "FYG-" + digits(12)
 		body, err := fygaroBody(d.eventID, "order-"+digits(6), keyID, secret, signAt.Truncate(time.Second))
 		if err != nil {
 			return nil, err
