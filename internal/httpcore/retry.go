@@ -14,7 +14,7 @@ import (
 )
 
 // checkRetry is go-retryablehttp's CheckRetry. It decides, by the rule in
-// DESIGN.md, and records the wait before the next attempt.
+// ARCHITECTURE.md (the retry rule), and records the wait before the next attempt.
 //
 //   - GET, PUT and DELETE (and Repeatable writes) are retried on transport
 //     errors, 408, 429, 500, 502, 503 and 504.
