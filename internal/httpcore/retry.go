@@ -132,22 +132,6 @@ func (c *Client) prepareRetry(req *http.Request) error {
 	return c.sleep(req.Context(), st.wait)
 }
 
-// sleep waits d or until ctx ends, returning ctx.Err() in that case. It is
-// the pipeline's default sleeper between attempts.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 func randInt63n(n int64) int64 {
 	if n <= 0 {
 		return 0
