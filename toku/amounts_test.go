@@ -2,43 +2,22 @@ package toku
 
 import (
 	"errors"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/pagos-go/pagos/internal/testutil"
 )
 
-// amountRecorder is a Toku stand-in that keeps every request body it receives and
-// answers each with an invoice.
-type amountRecorder struct {
-	mu     sync.Mutex
-	bodies []string
-}
+// amountRecorder is a Toku stand-in that keeps every request body it
+// receives and answers each with an invoice.
+type amountRecorder struct{ testutil.BodyRecorder }
 
 func (rec *amountRecorder) client(t *testing.T) *Client {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		rec.mu.Lock()
-		rec.bodies = append(rec.bodies, string(b))
-		rec.mu.Unlock()
-		respond(w, 200, `{"id":"in_1"}`)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := NewClient(testAPIKey, WithBaseURL(srv.URL), withNoWait(), WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return testutil.Must(NewClient(testAPIKey, WithBaseURL(rec.Serve(t, `{"id":"in_1"}`)), withNoWait(), WithMaxRetries(0)))(t)
 }
 
-func (rec *amountRecorder) sent() []string {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return append([]string(nil), rec.bodies...)
-}
+func (rec *amountRecorder) sent() []string { return rec.Sent() }
 
 // An invoice amount Toku cannot take is refused before sending, naming the
 // field: decimals CLP does not have, more than MXN's two, more than four in
