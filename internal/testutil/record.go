@@ -1,6 +1,7 @@
 package testutil
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -24,6 +26,10 @@ func Must[T any](v T, err error) func(t testing.TB) T {
 		return v
 	}
 }
+
+// NoWait is a pause that ends at once, or with ctx: it makes retries
+// immediate in tests.
+func NoWait(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 
 // Counting starts a test server, closed when t ends, that answers every
 // request with status and a JSON body, and returns its URL and a count of
