@@ -142,11 +142,8 @@ func TestEchoedKeyScrubbedFromErrors(t *testing.T) {
 			"message":"Acceso no autorizado: `+auth+`","debug_message":"Please include your private key `+testKey+` / `+b64+`"}]}`)
 	}))
 	defer srv.Close()
-	c, err := NewClient(testKey, WithBaseURL(srv.URL), withNoWait())
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.Customers.Get(t.Context(), "cus_1")
+	c := testutil.Must(NewClient(testKey, WithBaseURL(srv.URL), withNoWait()))(t)
+	_, err := c.Customers.Get(t.Context(), "cus_1")
 	var ce *Error
 	if !errors.As(err, &ce) || !errors.Is(err, ErrUnauthorized) {
 		t.Fatalf("err = %v, want *Error and ErrUnauthorized", err)

@@ -93,10 +93,7 @@ func TestEchoedKeysScrubbedFromErrors(t *testing.T) {
 			` b64 `+base64.StdEncoding.EncodeToString([]byte(k))+`","details":[{"loc":["header","`+k+`"],"msg":"`+a+`","type":"`+k+`"}]}}`)
 	}))
 	defer srv.Close()
-	c, err := NewClient(testAPIKey, WithBaseURL(srv.URL), WithDefaultAccountKey(accountKey))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := testutil.Must(NewClient(testAPIKey, WithBaseURL(srv.URL), WithDefaultAccountKey(accountKey)))(t)
 	_, err1 := c.Customers.Get(t.Context(), "cus_1")
 	_, err2 := c.Customers.Get(t.Context(), "cus_1", WithAccountKey(callKey))
 	for _, err := range []error{err1, err2} {

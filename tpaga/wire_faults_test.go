@@ -109,11 +109,8 @@ func TestEchoedTokenScrubbedFromErrors(t *testing.T) {
 		testutil.Respond(w, http.StatusUnauthorized, `{"message":"Invalid credentials: `+auth+`","`+testToken+`":["echo `+testToken+`"]}`)
 	}))
 	defer srv.Close()
-	c, err := NewClient(testToken, WithBaseURL(srv.URL), withNoWait())
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.ReferenceDetails.Get(t.Context(), "575657589293")
+	c := testutil.Must(NewClient(testToken, WithBaseURL(srv.URL), withNoWait()))(t)
+	_, err := c.ReferenceDetails.Get(t.Context(), "575657589293")
 	var te *Error
 	if !errors.As(err, &te) || !errors.Is(err, ErrUnauthorized) {
 		t.Fatalf("err = %v, want *Error", err)

@@ -88,3 +88,12 @@ func DecodesTo[T any](t testing.TB, cases map[string]T) {
 		}
 	}
 }
+
+// Identified fails t at once when an event a parser accepted from b lacks
+// its id or its type, the two fields every provider's events must carry.
+func Identified(t testing.TB, b []byte, id, typ string) {
+	t.Helper()
+	if id == "" || typ == "" {
+		t.Fatalf("accepted an event without id or type: %s", b)
+	}
+}
