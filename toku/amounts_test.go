@@ -19,6 +19,20 @@ func (rec *amountRecorder) client(t *testing.T) *Client {
 
 func (rec *amountRecorder) sent() []string { return rec.Sent() }
 
+// sendInvoiceAmount sends amount in currency through an invoice update, or
+// through a create with the other fields a create requires.
+func sendInvoiceAmount(t *testing.T, c *Client, amount, currency string, update bool) error {
+	t.Helper()
+	p := &InvoiceParams{Amount: mustAmount(t, amount), CurrencyCode: currency}
+	if update {
+		_, err := c.Invoices.Update(t.Context(), "in_1", p)
+		return err
+	}
+	p.Customer, p.ProductID, p.DueDate = "cus_1", "p1", Date{2026, 1, 31}
+	_, err := c.Invoices.Create(t.Context(), p)
+	return err
+}
+
 // An invoice amount Toku cannot take is refused before sending, naming the
 // field: decimals CLP does not have, more than MXN's two, more than four in
 // any other or unstated currency, or more digits than a float holds.
@@ -42,14 +56,7 @@ func TestInvoiceAmountsTokuCannotTakeAreRefused(t *testing.T) {
 		{"16 digits with four decimals", "123456789012.3456", "USD", false},
 	}
 	for _, tc := range cases {
-		p := &InvoiceParams{Amount: mustAmount(t, tc.amount), CurrencyCode: tc.currency}
-		var err error
-		if tc.update {
-			_, err = c.Invoices.Update(t.Context(), "in_1", p)
-		} else {
-			p.Customer, p.ProductID, p.DueDate = "cus_1", "p1", Date{2026, 1, 31}
-			_, err = c.Invoices.Create(t.Context(), p)
-		}
+		err := sendInvoiceAmount(t, c, tc.amount, tc.currency, tc.update)
 		var pe *ParamError
 		if !errors.As(err, &pe) || pe.Field != "InvoiceParams.Amount" {
 			t.Errorf("%s: %s %s: err = %v, want a ParamError naming InvoiceParams.Amount", tc.name, tc.amount, tc.currency, err)
@@ -80,14 +87,7 @@ func TestInvoiceAmountsAtTheLimitsAreSent(t *testing.T) {
 		{"0.0001", "USD", false},           // four decimals elsewhere
 	}
 	for _, tc := range cases {
-		p := &InvoiceParams{Amount: mustAmount(t, tc.amount), CurrencyCode: tc.currency}
-		var err error
-		if tc.update {
-			_, err = c.Invoices.Update(t.Context(), "in_1", p)
-		} else {
-			p.Customer, p.ProductID, p.DueDate = "cus_1", "p1", Date{2026, 1, 31}
-			_, err = c.Invoices.Create(t.Context(), p)
-		}
+		err := sendInvoiceAmount(t, c, tc.amount, tc.currency, tc.update)
 		if err != nil {
 			t.Errorf("%s %s: %v", tc.amount, tc.currency, err)
 		}
