@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/pagos-go/pagos/internal/wait"
 	"github.com/pagos-go/pagos/webhook/internal/inbound"
 )
 
@@ -117,7 +118,7 @@ func (e *engine) claim(reqCtx, base context.Context, key Key) (Claim, error) {
 		if left <= 0 {
 			return c, nil
 		}
-		if err := wait(reqCtx, min(pause, left)); err != nil {
+		if err := wait.For(reqCtx, min(pause, left)); err != nil {
 			return c, nil
 		}
 		pause = min(2*pause, 250*time.Millisecond)
@@ -183,7 +184,7 @@ func (e *engine) completeUntil(base context.Context, c Claim, leaseEnd time.Time
 		if last {
 			pause = max(time.Until(leaseEnd)-time.Second, 0)
 		}
-		_ = wait(base, pause)
+		_ = wait.For(base, pause)
 		if e.complete(base, c, last) {
 			return
 		}
@@ -238,20 +239,4 @@ func (s *engineConfig) refuse(r *http.Request, w http.ResponseWriter, no *inboun
 	s.logger().LogAttrs(r.Context(), slog.LevelWarn, "webhook: delivery refused", slog.String("provider", s.provider),
 		slog.Int("status", no.Status), slog.String("reason", no.Err.Error()))
 	http.Error(w, no.Reason, no.Status)
-}
-
-// wait pauses d or until ctx ends, returning ctx.Err() in that case: the
-// engine's own timer, so webhook imports no HTTP client package.
-func wait(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/pagos-go/pagos/conekta"
 	"github.com/pagos-go/pagos/internal/fake"
+	"github.com/pagos-go/pagos/internal/wait"
 )
 
 // DefaultAPIKey is the private key the fake accepts unless WithAPIKey sets
@@ -184,7 +185,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	s := &Server{
 		APIKey:        DefaultAPIKey,
 		now:           time.Now,
-		sleep:         fake.Sleep,
+		sleep:         wait.For,
 		maxAttempts:   5,
 		syncLimit:     DefaultSyncLimit,
 		customers:     map[string]*customer{},
