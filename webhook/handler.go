@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pagos-go/pagos/conekta"
+	"github.com/pagos-go/pagos/toku"
 	"github.com/pagos-go/pagos/tpaga"
 	"github.com/pagos-go/pagos/webhook/internal/inbound"
 )
@@ -33,6 +34,7 @@ type engine struct {
 	// The replays' way in (replay.go): the delivery the live accept func
 	// builds from a provider's event, so a replay has the live dedupe key
 	// and user call. nil where the provider has no listing API.
+	tokuEvent    func(*toku.Event) *delivery
 	conektaEvent func(*conekta.Event) *delivery
 	tpagaDeposit func(*tpaga.Notification) *delivery
 }
@@ -145,6 +147,31 @@ func (e *engine) settle(reqCtx context.Context, d *delivery) (outcome, error) {
 		return outFailed, err
 	}
 	return outSucceeded, nil
+}
+
+// exclusive runs fn under a claim of a second key of this handler, for a
+// delivery whose event a replay knows by another key than the live one
+// (Toku's transaction): Done means the replay processed it, so fn is
+// skipped and the delivery acknowledged; Busy fails the delivery so the
+// provider retries once the holder settled it.
+func (e *engine) exclusive(ctx context.Context, event string, fn func(context.Context) error) error {
+	key := Key{Namespace: e.namespace, Provider: e.provider, Event: event}
+	base := context.WithoutCancel(ctx)
+	c, err := e.claim(ctx, base, key)
+	if err != nil {
+		return fmt.Errorf("webhook: dedupe store: %w", err)
+	}
+	switch c.Status {
+	case Done:
+		e.logEvent(base, slog.LevelDebug, "webhook: payment processed before, by a replay or another event; acknowledged", key)
+		return nil
+	case Busy:
+		return errors.New("webhook: the payment is being processed by another delivery or a replay; the provider will retry")
+	}
+	leaseEnd := time.Now().Add(e.lease)
+	err = callSafely(ctx, fn)
+	e.finish(base, c, leaseEnd, err)
+	return err
 }
 
 // claim claims key, waiting up to busyWait while another delivery holds it;

@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,13 +10,14 @@ import (
 	"time"
 
 	"github.com/pagos-go/pagos/conekta"
+	"github.com/pagos-go/pagos/toku"
 	"github.com/pagos-go/pagos/tpaga"
 )
 
 // ReplaySummary is what one replay run did. Every listed event is counted
 // once, in AlreadyDone, InProgress, Replayed or Failed.
 type ReplaySummary struct {
-	// Provider is "conekta" or "tpaga"; Namespace the handler's.
+	// Provider is "toku", "conekta" or "tpaga"; Namespace the handler's.
 	Provider, Namespace string
 	// Listed counts the events the provider's API listed in the window.
 	Listed int
@@ -54,6 +56,114 @@ type ConektaReplayParams struct {
 	Types []conekta.EventType
 	// PageSize is the events list's page size; 0 means conekta.MaxLimit.
 	PageSize int
+}
+
+// TokuReplayParams selects the Toku payments ReplayToku replays.
+type TokuReplayParams struct {
+	// From and To are the days to check, inclusive, as your system counts
+	// them. As toku.PaymentsService.Reconcile does, one more day is queried
+	// on each side, since Toku's day boundary is not documented.
+	From, To toku.Date
+	// PageSize for the payments list; 0 means toku.DefaultPaymentPageSize.
+	PageSize int
+}
+
+// ReplayToku finds the successful Toku payments of a window that the
+// handler h (from NewTokuHandler) never processed, and runs each through
+// h's own user function, exactly once, as the transaction.success event
+// Toku would have delivered.
+//
+// It lists GET /organization/payments over From-1..To+1 and fetches the
+// invoices each payment names; only once all of that was read does it
+// process anything, so a listing that fails midway returns its error with
+// nothing run. The event is rebuilt from the API: Type
+// transaction.success, Raw the listed transaction under the event's keys,
+// Confirmed true with ConfirmedTransaction and ConfirmedInvoices set (it
+// came from the API, so Authenticated() is true), Replayed true, and ID
+// the transaction id, since Toku's API gives no event ids.
+//
+// The dedupe key is the payment's ("transaction.success/" and the
+// transaction id). A live transaction.success delivery holds the same key
+// besides its event id whenever its payment is authenticated (a body
+// signature, or WithTokuConfirmation), so a live delivery and a replay of
+// one payment never both run user code. A delivery whose payload is not
+// authenticated cannot be matched to its payment: handle money only when
+// Event.Authenticated() is true, or give the handler WithTokuConfirmation.
+// Other event types (payment_intent.succeeded, invoice.updated…) are not
+// replayed; record payments idempotently by invoice or transaction id if
+// user code acts on several of them.
+func ReplayToku(ctx context.Context, h http.Handler, c *toku.Client, p TokuReplayParams) (*ReplaySummary, error) {
+	e, ok := h.(*engine)
+	if !ok || e.tokuEvent == nil {
+		return nil, errors.New("webhook: ReplayToku: the handler was not made by NewTokuHandler")
+	}
+	if c == nil {
+		return nil, errors.New("webhook: ReplayToku: the client is nil")
+	}
+	if p.From.IsZero() || p.To.IsZero() || p.To.Before(p.From) {
+		return nil, errors.New("webhook: ReplayToku: From and To are required, with From <= To")
+	}
+	list := &toku.PaymentListParams{StartDate: p.From.AddDays(-1), EndDate: p.To.AddDays(1), Status: toku.TransactionSuccess, PageSize: p.PageSize}
+	var (
+		ds     []*delivery
+		failed []ReplayFailure
+	)
+	seen := map[string]bool{}
+	invoices := map[string]*toku.Invoice{}
+	for t, err := range c.Payments.All(ctx, list) {
+		if err != nil {
+			return nil, fmt.Errorf("webhook: ReplayToku: listing payments: %w", err)
+		}
+		if t.ID == "" {
+			failed = append(failed, ReplayFailure{Event: "(no transaction id)", Err: errors.New("a listed payment carries no transaction id, so it cannot be matched with an event")})
+			continue
+		}
+		if seen[t.ID] { // the overlap can list a payment on two pages
+			continue
+		}
+		seen[t.ID] = true
+		ev, err := tokuReplayEvent(t)
+		if err != nil {
+			failed = append(failed, ReplayFailure{Event: t.ID, Err: err})
+			continue
+		}
+		for _, pi := range t.PaymentIntents {
+			if pi == nil || pi.Invoice == "" {
+				continue
+			}
+			inv, ok := invoices[pi.Invoice]
+			if !ok {
+				if inv, err = c.Invoices.Get(ctx, pi.Invoice); err != nil {
+					return nil, fmt.Errorf("webhook: ReplayToku: fetching invoice %s of %s: %w", pi.Invoice, t.ID, err)
+				}
+				invoices[pi.Invoice] = inv
+			}
+			ev.ConfirmedInvoices = append(ev.ConfirmedInvoices, inv)
+		}
+		ds = append(ds, e.tokuEvent(ev))
+	}
+	return e.replay(ctx, ds, failed), nil
+}
+
+// tokuReplayEvent rebuilds the transaction.success event of a listed
+// transaction: the item's keys (nested under "transaction" when it is flat)
+// beside the event's id and event_type.
+func tokuReplayEvent(t *toku.Transaction) (*toku.Event, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(t.Raw, &top); err != nil || top == nil {
+		return nil, fmt.Errorf("the listed payment is not a JSON object: %v", err)
+	}
+	if _, nested := top["transaction"]; !nested {
+		top = map[string]json.RawMessage{"transaction": t.Raw}
+	}
+	id, _ := json.Marshal(t.ID)
+	typ, _ := json.Marshal(toku.EventTransactionSuccess)
+	top["id"], top["event_type"] = id, typ
+	raw, err := json.Marshal(top)
+	if err != nil {
+		return nil, err
+	}
+	return &toku.Event{ID: t.ID, Type: toku.EventTransactionSuccess, Raw: raw, Confirmed: true, ConfirmedTransaction: t, Replayed: true}, nil
 }
 
 // ReplayConekta finds the Conekta events of a window that the handler h

@@ -15,6 +15,8 @@ import (
 
 	"github.com/pagos-go/pagos/conekta"
 	"github.com/pagos-go/pagos/conekta/conektatest"
+	"github.com/pagos-go/pagos/toku"
+	"github.com/pagos-go/pagos/toku/tokutest"
 	"github.com/pagos-go/pagos/tpaga"
 	"github.com/pagos-go/pagos/tpaga/tpagatest"
 	"github.com/pagos-go/pagos/webhook"
@@ -418,4 +420,170 @@ func TestReplayConektaListingFailingMidPageRunsNothingAndTheNextRoundCompletes(t
 		t.Fatal(err)
 	}
 	wantSummary(t, s, 0, 0, 0, 0, 0)
+}
+
+// tokuWorld is a Toku fake signing bodies, delivering transaction.success
+// to a receiver that can be down.
+type tokuWorld struct {
+	srv     *tokutest.Server
+	client  *toku.Client
+	handler atomic.Pointer[http.Handler]
+	down    atomic.Bool
+	ledger  *ledger
+	events  chan *toku.Event // what user code was given, when it succeeded
+	invoice string
+}
+
+func newTokuWorld(t *testing.T) *tokuWorld {
+	t.Helper()
+	ctx := t.Context()
+	w := &tokuWorld{ledger: newLedger(), events: make(chan *toku.Event, 16)}
+	front := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		h := w.handler.Load()
+		if w.down.Load() || h == nil {
+			http.Error(rw, "bad gateway", http.StatusBadGateway)
+			return
+		}
+		(*h).ServeHTTP(rw, r)
+	}))
+	t.Cleanup(front.Close)
+	w.srv = tokutest.NewServer(t, tokutest.WithSignedBody(), tokutest.WithMaxAttempts(1),
+		tokutest.WithSleep(func(context.Context, time.Duration) error { return nil }))
+	var err error
+	if w.client, err = toku.NewClient(w.srv.APIKey, toku.WithBaseURL(w.srv.URL)); err != nil {
+		t.Fatal(err)
+	}
+	ep, err := w.client.WebhookEndpoints.Create(ctx, &toku.WebhookEndpointParams{URL: front.URL,
+		EnabledEvents: []toku.EventType{toku.EventTransactionSuccess}, Status: toku.EndpointEnabled})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := webhook.NewTokuHandler(string(ep.Secret), func(_ context.Context, ev *toku.Event) error {
+		tr, err := ev.Transaction()
+		if err != nil {
+			return err
+		}
+		if err := w.ledger.record(tr.ID); err != nil {
+			return err
+		}
+		w.events <- ev
+		return nil
+	}, quiet(), webhook.WithBusyWait(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.handler.Store(&h)
+	cus, err := w.client.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: "11111111-1", Name: "Noa"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	amount, _ := toku.ParseAmount("15000")
+	inv, err := w.client.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cus.ID, ProductID: "plan", DueDate: toku.DateOf(time.Now()), Amount: amount})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.invoice = inv.ID
+	return w
+}
+
+func (w *tokuWorld) replay(t *testing.T) *webhook.ReplaySummary {
+	t.Helper()
+	today := toku.DateOf(time.Now().UTC())
+	s, err := webhook.ReplayToku(t.Context(), *w.handler.Load(), w.client, webhook.TokuReplayParams{From: today, To: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestReplayTokuRebuildsAMissedPaymentAndRunsItOnce(t *testing.T) {
+	t.Parallel()
+	w := newTokuWorld(t)
+	w.down.Store(true)
+	pay, err := w.srv.PayInvoice(t.Context(), w.invoice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pay.Deliveries) != 1 || pay.Deliveries[0].Err == nil {
+		t.Fatalf("deliveries %+v; want the one lost", pay.Deliveries)
+	}
+	w.down.Store(false)
+
+	wantSummary(t, w.replay(t), 1, 0, 0, 1, 0)
+	ev := <-w.events
+	tr, err := ev.Transaction()
+	if err != nil || tr.ID != pay.TransactionID || ev.Type != toku.EventTransactionSuccess || !ev.Replayed || !ev.Authenticated() ||
+		ev.ID != pay.TransactionID || ev.ConfirmedTransaction == nil || ev.ConfirmedTransaction.ID != pay.TransactionID ||
+		len(ev.ConfirmedInvoices) != 1 || ev.ConfirmedInvoices[0].ID != w.invoice || !ev.ConfirmedInvoices[0].IsPaid {
+		t.Fatalf("replayed event %+v (transaction %+v, %v)", ev, tr, err)
+	}
+
+	// Toku's late redelivery of the live event is acknowledged without
+	// running user code again, and so is a second round.
+	again, err := w.srv.Resend(t.Context(), pay.Deliveries[0].EventID)
+	if err != nil || len(again) != 1 || again[0].StatusCode != http.StatusOK {
+		t.Fatalf("redelivery after the replay: %+v, %v", again, err)
+	}
+	wantSummary(t, w.replay(t), 1, 1, 0, 0, 0)
+	if w.ledger.count(pay.TransactionID) != 1 || w.ledger.total() != 1 {
+		t.Fatalf("user code ran %v; want the payment once", w.ledger.runs)
+	}
+}
+
+func TestReplayTokuSkipsAPaymentDeliveredLive(t *testing.T) {
+	t.Parallel()
+	w := newTokuWorld(t)
+	pay, err := w.srv.PayInvoice(t.Context(), w.invoice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pay.Deliveries) != 1 || pay.Deliveries[0].StatusCode != http.StatusOK {
+		t.Fatalf("deliveries %+v", pay.Deliveries)
+	}
+	wantSummary(t, w.replay(t), 1, 1, 0, 0, 0)
+	if w.ledger.count(pay.TransactionID) != 1 || w.ledger.total() != 1 {
+		t.Fatalf("user code ran %v; want the payment once", w.ledger.runs)
+	}
+}
+
+func TestReplayTokuAndALiveRedeliveryRacingRunUserCodeOnce(t *testing.T) {
+	t.Parallel()
+	w := newTokuWorld(t)
+	w.down.Store(true)
+	pay, err := w.srv.PayInvoice(t.Context(), w.invoice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.down.Store(false)
+
+	w.ledger.hold.Store(true)
+	done := make(chan *webhook.ReplaySummary, 1)
+	h := *w.handler.Load()
+	go func() {
+		today := toku.DateOf(time.Now().UTC())
+		s, _ := webhook.ReplayToku(context.Background(), h, w.client, webhook.TokuReplayParams{From: today, To: today})
+		done <- s
+	}()
+	<-w.ledger.entered
+	w.ledger.hold.Store(false)
+
+	// The live event has its own id, but holds the payment's key too: it
+	// finds the replay processing the payment and fails, so Toku retries.
+	live, err := w.srv.Resend(t.Context(), pay.Deliveries[0].EventID)
+	if err != nil || len(live) != 1 || live[0].StatusCode != http.StatusInternalServerError {
+		t.Fatalf("redelivery during the replay: %+v, %v; want 500", live, err)
+	}
+	close(w.ledger.resume)
+	s := <-done
+	if s == nil {
+		t.Fatal("the replay failed")
+	}
+	wantSummary(t, s, 1, 0, 0, 1, 0)
+	live, err = w.srv.Resend(t.Context(), pay.Deliveries[0].EventID)
+	if err != nil || len(live) != 1 || live[0].StatusCode != http.StatusOK {
+		t.Fatalf("redelivery after the replay: %+v, %v; want 200", live, err)
+	}
+	if w.ledger.count(pay.TransactionID) != 1 || w.ledger.total() != 1 {
+		t.Fatalf("user code ran %v; want the payment once", w.ledger.runs)
+	}
 }
