@@ -29,12 +29,12 @@
 // -reconcile-every DURATION (or PAGOS_RECONCILE_EVERY), at start and then
 // at that interval, for each live provider whose API credentials are set:
 //
-//	TOKU_API_KEY                  Toku payments of the last day (and the interval), with their invoices
-//	CONEKTA_API_KEY               Conekta events of the last day (and the interval)
-//	TPAGA_API_TOKEN               the deposits to TPAGA_RECONCILE_REFERENCES (comma-separated)
+//	TOKU_API_KEY      Toku payments of the last day (and the interval), with their invoices
+//	CONEKTA_API_KEY   Conekta events of the last day (and the interval)
+//	TPAGA_TOKEN       the deposits to TPAGA_RECONCILE_REFERENCES (comma-separated)
 //
-// TOKU_API_URL, CONEKTA_API_URL and TPAGA_API_URL point a client at a
-// sandbox. Each round's summary is logged ("webhook: replay done"); a
+// TOKU_BASE_URL, CONEKTA_BASE_URL and TPAGA_BASE_URL point a client at a
+// sandbox, as in the quickstart. Each round's summary is logged ("webhook: replay done"); a
 // provider that cannot be listed is logged at error and tried again next
 // round, never stopping the server. Fygaro has no API: nothing replays it.
 package main

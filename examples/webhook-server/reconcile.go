@@ -19,14 +19,14 @@ type reconciler struct {
 	replay   func(ctx context.Context, now time.Time, lookback time.Duration) (*webhook.ReplaySummary, error)
 }
 
-// apiSetting reads a provider's API setting and optional base URL
-// (NAME_URL, for a sandbox or a fake).
-func apiSetting(env lookupEnv, name string) (value, baseURL string, ok bool, err error) {
+// apiSetting reads a provider's API credential and its optional base URL
+// (for a sandbox or a fake), named as the quickstart names them.
+func apiSetting(env lookupEnv, name, urlName string) (value, baseURL string, ok bool, err error) {
 	value, ok, err = setting(env, name)
 	if err != nil || !ok {
 		return "", "", false, err
 	}
-	baseURL, _, err = setting(env, strings.TrimSuffix(strings.TrimSuffix(name, "_KEY"), "_TOKEN")+"_URL")
+	baseURL, _, err = setting(env, urlName)
 	return value, baseURL, true, err
 }
 
@@ -42,7 +42,7 @@ func reconcilers(routes []route, env lookupEnv, log *slog.Logger) ([]reconciler,
 		h := rt.handler
 		switch rt.provider {
 		case "toku":
-			key, base, ok, err := apiSetting(env, "TOKU_API_KEY")
+			key, base, ok, err := apiSetting(env, "TOKU_API_KEY", "TOKU_BASE_URL")
 			if err != nil || !ok {
 				log.Info("reconcile off", "provider", "toku", "reason", "TOKU_API_KEY is not set")
 				if err != nil {
@@ -62,7 +62,7 @@ func reconcilers(routes []route, env lookupEnv, log *slog.Logger) ([]reconciler,
 				return webhook.ReplayToku(ctx, h, c, webhook.TokuReplayParams{From: toku.DateOf(now.Add(-lookback).UTC()), To: toku.DateOf(now.UTC())})
 			}})
 		case "conekta":
-			key, base, ok, err := apiSetting(env, "CONEKTA_API_KEY")
+			key, base, ok, err := apiSetting(env, "CONEKTA_API_KEY", "CONEKTA_BASE_URL")
 			if err != nil || !ok {
 				log.Info("reconcile off", "provider", "conekta", "reason", "CONEKTA_API_KEY is not set")
 				if err != nil {
@@ -82,9 +82,9 @@ func reconcilers(routes []route, env lookupEnv, log *slog.Logger) ([]reconciler,
 				return webhook.ReplayConekta(ctx, h, c, webhook.ConektaReplayParams{Since: now.Add(-lookback), Until: now})
 			}})
 		case "tpaga":
-			token, base, ok, err := apiSetting(env, "TPAGA_API_TOKEN")
+			token, base, ok, err := apiSetting(env, "TPAGA_TOKEN", "TPAGA_BASE_URL")
 			if err != nil || !ok {
-				log.Info("reconcile off", "provider", "tpaga", "reason", "TPAGA_API_TOKEN is not set")
+				log.Info("reconcile off", "provider", "tpaga", "reason", "TPAGA_TOKEN is not set")
 				if err != nil {
 					return nil, err
 				}
@@ -100,7 +100,7 @@ func reconcilers(routes []route, env lookupEnv, log *slog.Logger) ([]reconciler,
 			}
 			c, err := tpaga.NewClient(token, opts...)
 			if err != nil {
-				return nil, fmt.Errorf("TPAGA_API_TOKEN: %w", err)
+				return nil, fmt.Errorf("TPAGA_TOKEN: %w", err)
 			}
 			// Tpaga lists no deposits by date: a real server asks its own
 			// records for the references still awaiting a deposit.

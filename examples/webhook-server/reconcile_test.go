@@ -61,8 +61,8 @@ func TestReconcileReplaysAMissedDepositOnceAndSurvivesAListingFailure(t *testing
 
 	env := map[string]string{
 		"TPAGA_NOTIFY_AUTHORIZATION": "Basic 1234567890",
-		"TPAGA_API_TOKEN":            fake.Token,
-		"TPAGA_API_URL":              api.URL,
+		"TPAGA_TOKEN":                fake.Token,
+		"TPAGA_BASE_URL":             api.URL,
 		"TPAGA_RECONCILE_REFERENCES": ref.Reference,
 		"PAGOS_RECONCILE_EVERY":      "1ms",
 	}
