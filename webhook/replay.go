@@ -73,10 +73,12 @@ type TokuReplayParams struct {
 // h's own user function, exactly once, as the transaction.success event
 // Toku would have delivered.
 //
-// It lists GET /organization/payments over From-1..To+1 and fetches the
-// invoices each payment names; only once all of that was read does it
-// process anything, so a listing that fails midway returns its error with
-// nothing run. The event is rebuilt from the API: Type
+// It lists GET /organization/payments over From-1..To+1; only once the
+// listing is complete does it process anything, so a listing that fails
+// midway returns its error with nothing run. For each payment not yet
+// processed it fetches the invoices the payment names, under the payment's
+// claim (a failed fetch is reported in Failed and left for the next run),
+// and rebuilds the event from the API: Type
 // transaction.success, Raw the listed transaction under the event's keys,
 // Confirmed true with ConfirmedTransaction and ConfirmedInvoices set (it
 // came from the API, so Authenticated() is true), Replayed true, and ID
@@ -109,7 +111,6 @@ func ReplayToku(ctx context.Context, h http.Handler, c *toku.Client, p TokuRepla
 		failed []ReplayFailure
 	)
 	seen := map[string]bool{}
-	invoices := map[string]*toku.Invoice{}
 	for t, err := range c.Payments.All(ctx, list) {
 		if err != nil {
 			return nil, fmt.Errorf("webhook: ReplayToku: listing payments: %w", err)
@@ -127,20 +128,25 @@ func ReplayToku(ctx context.Context, h http.Handler, c *toku.Client, p TokuRepla
 			failed = append(failed, ReplayFailure{Event: t.ID, Err: err})
 			continue
 		}
-		for _, pi := range t.PaymentIntents {
-			if pi == nil || pi.Invoice == "" {
-				continue
-			}
-			inv, ok := invoices[pi.Invoice]
-			if !ok {
-				if inv, err = c.Invoices.Get(ctx, pi.Invoice); err != nil {
-					return nil, fmt.Errorf("webhook: ReplayToku: fetching invoice %s of %s: %w", pi.Invoice, t.ID, err)
+		d := e.tokuEvent(ev)
+		userRun := d.run
+		// The invoices are fetched for the payments being replayed only,
+		// under their claim: a failed fetch releases the payment, and the
+		// next run tries it again.
+		d.run = func(ctx context.Context) error {
+			for _, pi := range t.PaymentIntents {
+				if pi == nil || pi.Invoice == "" {
+					continue
 				}
-				invoices[pi.Invoice] = inv
+				inv, err := c.Invoices.Get(ctx, pi.Invoice)
+				if err != nil {
+					return fmt.Errorf("fetching invoice %s: %w", pi.Invoice, err)
+				}
+				ev.ConfirmedInvoices = append(ev.ConfirmedInvoices, inv)
 			}
-			ev.ConfirmedInvoices = append(ev.ConfirmedInvoices, inv)
+			return userRun(ctx)
 		}
-		ds = append(ds, e.tokuEvent(ev))
+		ds = append(ds, d)
 	}
 	return e.replay(ctx, ds, failed), nil
 }
