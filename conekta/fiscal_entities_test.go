@@ -54,7 +54,11 @@ func TestFiscalEntitiesValidateBeforeSending(t *testing.T) {
 	c, _ := setup(t)
 	ctx := t.Context()
 	addr := FiscalAddress{Street1: "Nuevo Leon 254", City: "Ciudad de Mexico", PostalCode: "06100"}
-	with := func(f func(*FiscalAddress)) *FiscalEntityParams { a := addr; f(&a); return &FiscalEntityParams{Address: &a} }
+	with := func(f func(*FiscalAddress)) *FiscalEntityParams {
+		a := addr
+		f(&a)
+		return &FiscalEntityParams{Address: &a}
+	}
 	for field, p := range map[string]*FiscalEntityParams{
 		"FiscalEntityParams":                    nil,
 		"FiscalEntityParams.Address":            {TaxID: "X"},

@@ -63,7 +63,11 @@ func TestShippingContactsValidateBeforeSending(t *testing.T) {
 	c, _ := setup(t)
 	ctx := t.Context()
 	addr := ShippingContactAddress{Street1: "Nuevo Leon 254", PostalCode: "06100", Country: "MX"}
-	with := func(f func(*ShippingContactAddress)) *ShippingContactParams { a := addr; f(&a); return &ShippingContactParams{Address: &a} }
+	with := func(f func(*ShippingContactAddress)) *ShippingContactParams {
+		a := addr
+		f(&a)
+		return &ShippingContactParams{Address: &a}
+	}
 	for field, p := range map[string]*ShippingContactParams{
 		"ShippingContactParams":                    nil,
 		"ShippingContactParams.Address":            {Receiver: "Ana"},
