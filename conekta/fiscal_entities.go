@@ -40,17 +40,18 @@ func (f *CustomerFiscalEntity) UnmarshalJSON(b []byte) error {
 
 // FiscalAddress is the address of a tax identity.
 type FiscalAddress struct {
-	Street1        string `json:"street1,omitempty"` // required on create
+	Street1        string `json:"street1,omitempty"` // required
 	Street2        string `json:"street2,omitempty"`
 	ExternalNumber string `json:"external_number,omitempty"`
 	City           string `json:"city,omitempty"` // required on create
 	State          string `json:"state,omitempty"`
-	PostalCode     string `json:"postal_code,omitempty"` // required on create
+	PostalCode     string `json:"postal_code,omitempty"` // required
 	Country        string `json:"country,omitempty"`     // such as "MX"
 }
 
 // FiscalEntityParams create or change a fiscal entity. On update only the
-// fields set are sent.
+// fields set are sent, but an Address is sent whole: Street1, City and
+// PostalCode are required whenever Address is set.
 type FiscalEntityParams struct {
 	Address     *FiscalAddress `json:"address,omitempty"` // required on create
 	TaxID       string         `json:"tax_id,omitempty"`
@@ -61,14 +62,17 @@ type FiscalEntityParams struct {
 }
 
 func (p *FiscalEntityParams) check(create bool) error {
-	if p == nil {
+	switch {
+	case p == nil:
 		return check.Invalid(provider, "FiscalEntityParams", "is nil")
+	case create && p.Address == nil:
+		return check.Invalid(provider, "FiscalEntityParams.Address", "is required")
+	case !create && sendsNothing(p):
+		return check.Invalid(provider, "FiscalEntityParams", "sets no field; there is nothing to update")
 	}
-	if create {
-		a := p.Address
+	// Conekta takes an address only whole, on update too.
+	if a := p.Address; a != nil {
 		switch {
-		case a == nil:
-			return check.Invalid(provider, "FiscalEntityParams.Address", "is required")
 		case a.Street1 == "":
 			return check.Invalid(provider, "FiscalEntityParams.Address.Street1", "is required, such as \"Nuevo Leon 254\"")
 		case a.City == "":
@@ -76,8 +80,6 @@ func (p *FiscalEntityParams) check(create bool) error {
 		case a.PostalCode == "":
 			return check.Invalid(provider, "FiscalEntityParams.Address.PostalCode", "is required, such as \"06100\"")
 		}
-	} else if sendsNothing(p) {
-		return check.Invalid(provider, "FiscalEntityParams", "sets no field; there is nothing to update")
 	}
 	if err := checkEmail("FiscalEntityParams.Email", p.Email); err != nil {
 		return err

@@ -76,6 +76,12 @@ func TestFiscalEntitiesValidateBeforeSending(t *testing.T) {
 	if _, err := c.FiscalEntities.Update(ctx, "cus_1", "fis_ent_1", &FiscalEntityParams{}); !errors.Is(err, ErrInvalidRequest) {
 		t.Errorf("empty update: %v", err)
 	}
+	// Conekta's update_fiscal_entity_request takes only a whole address.
+	var pe *ParamError
+	if _, err := c.FiscalEntities.Update(ctx, "cus_1", "fis_ent_1", &FiscalEntityParams{Address: &FiscalAddress{Street2: "Depto 4"}}); !errors.As(err, &pe) ||
+		pe.Field != "FiscalEntityParams.Address.Street1" {
+		t.Errorf("partial address on update: %v", err)
+	}
 	for _, ids := range [][2]string{{"", "fis_ent_1"}, {"cus_1", ".."}} {
 		if _, err := c.FiscalEntities.Update(ctx, ids[0], ids[1], &FiscalEntityParams{TaxID: "X"}); !errors.Is(err, ErrInvalidRequest) {
 			t.Errorf("Update(%q, %q): %v", ids[0], ids[1], err)
