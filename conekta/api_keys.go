@@ -1,12 +1,12 @@
 package conekta
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"iter"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/pagos-go/pagos"
 	"github.com/pagos-go/pagos/internal/check"
@@ -49,8 +49,8 @@ type APIKey struct {
 	// answer to Create: store it then. It prints and logs as "[redacted]";
 	// string(k.AuthenticationToken) gives the value.
 	AuthenticationToken pagos.Secret `json:"authentication_token,omitempty"`
-	// Raw is the object as Conekta sent it, with the authentication_token's
-	// value replaced by "[redacted]", so printing Raw shows no key.
+	// Raw is the object as Conekta sent it, except that a new key's
+	// authentication_token is "[redacted]", so printing Raw shows no key.
 	Raw json.RawMessage `json:"-"`
 }
 
@@ -60,10 +60,27 @@ func (k *APIKey) UnmarshalJSON(b []byte) error {
 	if err := keepRaw(b, (*plain)(k), &k.Raw); err != nil {
 		return err
 	}
-	if k.AuthenticationToken != "" {
-		tok, _ := json.Marshal(string(k.AuthenticationToken))
-		k.Raw = bytes.ReplaceAll(k.Raw, tok, []byte(`"[redacted]"`))
+	if k.AuthenticationToken == "" {
+		return nil
 	}
+	// Rebuilt rather than patched, so no escaping of the token on the wire
+	// can leave it in Raw; the other members keep their bytes.
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	for name := range m {
+		// encoding/json matched the field case-insensitively.
+		if strings.EqualFold(name, "authentication_token") {
+			delete(m, name)
+		}
+	}
+	m["authentication_token"] = json.RawMessage(`"[redacted]"`)
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	k.Raw = raw
 	return nil
 }
 

@@ -120,3 +120,30 @@ func TestAPIKeysValidateBeforeSending(t *testing.T) {
 		t.Errorf("List limit 251: %v", err)
 	}
 }
+
+// FuzzAPIKeyDecode: an API key answer comes from the network; decoding it
+// never panics, and a token it carries never stays in Raw.
+func FuzzAPIKeyDecode(f *testing.F) {
+	f.Add([]byte(newAPIKeyJSON))
+	f.Add([]byte(`{"authentication_token":"key_a\u003cb","id":"1"}`))
+	f.Add([]byte(`{"authentication_token":"key_x","authentication_token":"key_y"}`))
+	f.Add([]byte(`{"authentication_token":5}`))
+	f.Add([]byte(`{"Authentication_Token":"key_z"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var k APIKey
+		if err := json.Unmarshal(b, &k); err != nil {
+			return
+		}
+		if k.AuthenticationToken != "" {
+			var m map[string]any
+			if err := json.Unmarshal(k.Raw, &m); err != nil {
+				t.Fatalf("Raw %s: %v", k.Raw, err)
+			}
+			for name, v := range m {
+				if strings.EqualFold(name, "authentication_token") && (name != "authentication_token" || v != "[redacted]") {
+					t.Fatalf("Raw keeps the token: %s", k.Raw)
+				}
+			}
+		}
+	})
+}
