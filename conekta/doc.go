@@ -110,6 +110,19 @@
 // Decline with a FailureCode). The approval URL is set in Conekta's panel,
 // not through this API. Settle on the charge.paid event that follows.
 //
+// # Account, antifraud and customer records
+//
+// Whitelist and Blacklist add and remove antifraud rules (an email, phone
+// or card source that Conekta always lets through or always declines).
+// APIKeys creates, rotates and deletes API keys: the key itself comes once,
+// in Create's AuthenticationToken, a pagos.Secret that prints as
+// "[redacted]". Companies reads the current company (Current) and, for a
+// holding company, creates child companies and uploads their onboarding
+// documents (the file goes base64-encoded in JSON, as Conekta's file says).
+// Logs reads Conekta's record of each API request: Logs.Get(ce.LogID)
+// shows what Conekta received for an *Error. ShippingContacts and
+// FiscalEntities keep a customer's shipping addresses and tax identities.
+//
 // # Testing
 //
 // Package conektatest is a stateful, in-process fake of this API that signs

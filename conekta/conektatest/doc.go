@@ -64,6 +64,18 @@
 // again. Unlike Conekta, which refuses localhost webhook URLs, the fake
 // delivers to loopback, so a handler on httptest receives them.
 //
+// # Account resources and the request log
+//
+// The antifraud whitelist and blacklist, API keys, companies with their
+// documents, and customers' shipping contacts and fiscal entities are kept
+// as Conekta keeps them (a customer's first shipping contact and fiscal
+// entity become its defaults). A private key made with POST /api_keys
+// authenticates requests until it is deactivated or deleted. Every
+// authenticated request is logged for GET /logs, newest first, with card
+// numbers, CVCs, tokens, keys and document contents filtered out; an error
+// answer's log_id is the id of its log. The current company is the fake's
+// own account, "conektatest_company".
+//
 // # Determinism
 //
 // Ids are a prefix and one counter shared by all objects ("cus_000002",

@@ -100,6 +100,7 @@ type Server struct {
 	// refundReasons keeps each refund's reason, which conekta.Refund has
 	// no field for.
 	refundReasons map[string]string
+	admin         *admin // antifraud, API keys, companies, logs, shipping contacts, fiscal entities (admin.go)
 }
 
 type customer struct {
@@ -319,10 +320,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("PUT /webhook_keys/{id}", s.updateKey)
 	mux.HandleFunc("DELETE /webhook_keys/{id}", s.deleteKey)
 	mux.HandleFunc("POST /payment_test", s.paymentTest)
+	s.adminRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusNotFound, "resource_not_found_error", "conekta.errors.resource_not_found.entity", "", "The resource was not found.")
 	})
-	return s.auth(mux)
+	return s.acceptKeys(s.auth(s.logRequests(mux)))
 }
 
 type versionKey struct{}
