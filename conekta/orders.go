@@ -430,6 +430,8 @@ type RefundParams struct {
 // that way the error matches ErrOutcomeUnknown and a retry could charge
 // twice. Put your own order id in Metadata and find the order (List with
 // ListParams.Search, or by CreatedFrom) before creating it again.
+//
+// Conekta API: createOrder.
 func (s *OrdersService) Create(ctx context.Context, p *OrderParams, opts ...RequestOption) (*Order, error) {
 	if err := p.check(); err != nil {
 		return nil, err
@@ -438,6 +440,8 @@ func (s *OrdersService) Create(ctx context.Context, p *OrderParams, opts ...Requ
 }
 
 // Get fetches an order by id (GET /orders/{id}).
+//
+// Conekta API: getOrderById.
 func (s *OrdersService) Get(ctx context.Context, id string, opts ...RequestOption) (*Order, error) {
 	if err := check.ID(provider, "order", id); err != nil {
 		return nil, err
@@ -446,6 +450,8 @@ func (s *OrdersService) Get(ctx context.Context, id string, opts ...RequestOptio
 }
 
 // List fetches one page of orders (GET /orders).
+//
+// Conekta API: getOrders.
 func (s *OrdersService) List(ctx context.Context, p *OrderListParams, opts ...RequestOption) (*List[*Order], error) {
 	q, err := p.query()
 	if err != nil {
@@ -455,6 +461,8 @@ func (s *OrdersService) List(ctx context.Context, p *OrderListParams, opts ...Re
 }
 
 // All iterates over every order matching p.
+//
+// Conekta API: getOrders.
 func (s *OrdersService) All(ctx context.Context, p *OrderListParams, opts ...RequestOption) iter.Seq2[*Order, error] {
 	var base OrderListParams
 	if p != nil {
@@ -475,6 +483,8 @@ func (s *OrdersService) All(ctx context.Context, p *OrderListParams, opts ...Req
 // charge the customer, so it is treated like a create: never repeated after
 // it may have reached Conekta, and such a failure matches ErrOutcomeUnknown;
 // Get the order and look at its charges before sending it again.
+//
+// Conekta API: updateOrder.
 func (s *OrdersService) Update(ctx context.Context, id string, p *OrderUpdateParams, opts ...RequestOption) (*Order, error) {
 	if err := check.ID(provider, "order", id); err != nil {
 		return nil, err
@@ -490,6 +500,8 @@ func (s *OrdersService) Update(ctx context.Context, id string, p *OrderUpdatePar
 }
 
 // Cancel cancels an unpaid order (POST /orders/{id}/cancel).
+//
+// Conekta API: CancelOrder.
 func (s *OrdersService) Cancel(ctx context.Context, id string, opts ...RequestOption) (*Order, error) {
 	return s.action(ctx, id, "/cancel", nil, opts)
 }
@@ -497,6 +509,8 @@ func (s *OrdersService) Cancel(ctx context.Context, id string, opts ...RequestOp
 // Capture charges a pre-authorized order (POST /orders/{id}/capture):
 // amount centavos (at most MaxAmount), or the whole authorized amount when
 // amount is 0.
+//
+// Conekta API: ordersCreateCapture.
 func (s *OrdersService) Capture(ctx context.Context, id string, amount int64, opts ...RequestOption) (*Order, error) {
 	if amount < 0 {
 		return nil, check.Invalid(provider, "amount", "is %d centavos; give a positive amount, or 0 for the whole authorization", amount)
@@ -515,6 +529,8 @@ func (s *OrdersService) Capture(ctx context.Context, id string, amount int64, op
 //
 // A refund that fails after it may have reached Conekta is not repeated
 // (ErrOutcomeUnknown): Get the order and check AmountRefunded first.
+//
+// Conekta API: orderRefund.
 func (s *OrdersService) Refund(ctx context.Context, id string, p *RefundParams, opts ...RequestOption) (*Order, error) {
 	switch {
 	case p == nil || p.Amount <= 0:
