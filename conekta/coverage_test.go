@@ -28,8 +28,15 @@ const coverageSpecPath = "shared/specs/conekta/api.yaml"
 // line by line.
 func coveredTags() []string {
 	return []string{
+		"Charges",
+		"Discounts",
 		"Events",
+		"Orders",
+		"Payment Link",
 		"Payment Methods",
+		"Products",
+		"Shippings",
+		"Taxes",
 		"Tokens",
 		"Webhook keys",
 		"Webhooks",

@@ -61,12 +61,17 @@ type Order struct {
 	CustomerInfo   *CustomerInfo    `json:"customer_info,omitempty"`
 	LineItems      *List[*LineItem] `json:"line_items,omitempty"`
 	Charges        *List[*Charge]   `json:"charges,omitempty"`
-	Metadata       Metadata         `json:"metadata,omitempty"`
-	IsRefundable   bool             `json:"is_refundable"`
-	ProcessingMode string           `json:"processing_mode,omitempty"`
-	NextAction     json.RawMessage  `json:"next_action,omitempty"` // such as a 3-D Secure redirect
-	CreatedAt      Time             `json:"created_at"`
-	UpdatedAt      Time             `json:"updated_at"`
+	// DiscountLines, ShippingLines and TaxLines are the order's discounts
+	// (taken off Amount), shipping costs and taxes (added to it).
+	DiscountLines  *List[*DiscountLine] `json:"discount_lines,omitempty"`
+	ShippingLines  *List[*ShippingLine] `json:"shipping_lines,omitempty"`
+	TaxLines       *List[*TaxLine]      `json:"tax_lines,omitempty"`
+	Metadata       Metadata             `json:"metadata,omitempty"`
+	IsRefundable   bool                 `json:"is_refundable"`
+	ProcessingMode string               `json:"processing_mode,omitempty"`
+	NextAction     json.RawMessage      `json:"next_action,omitempty"` // such as a 3-D Secure redirect
+	CreatedAt      Time                 `json:"created_at"`
+	UpdatedAt      Time                 `json:"updated_at"`
 }
 
 // CustomerInfo says who an order is for: an existing customer by
@@ -84,7 +89,9 @@ type CustomerInfo struct {
 
 // LineItem is a product of an order. UnitPrice is in centavos.
 type LineItem struct {
-	ID          string   `json:"id,omitempty"` // in answers
+	ID          string   `json:"id,omitempty"`        // in answers
+	Object      string   `json:"object,omitempty"`    // "line_item", in answers
+	ParentID    string   `json:"parent_id,omitempty"` // the order, in answers
 	Name        string   `json:"name"`
 	UnitPrice   int64    `json:"unit_price"` // centavos, 0 to 2,147,483,647
 	Quantity    int64    `json:"quantity"`   // 1 to 2,147,483,647
@@ -243,6 +250,10 @@ const (
 	MethodCard    ChargeMethodType = "card"
 	MethodCash    ChargeMethodType = "cash"
 	MethodSPEI    ChargeMethodType = "spei"
+	// MethodBNPL is buy now, pay later: needs ProductType, SuccessURL and FailureURL.
+	MethodBNPL ChargeMethodType = "bnpl"
+	// MethodPayByBank pays from the customer's bank app: needs ProductType.
+	MethodPayByBank ChargeMethodType = "pay_by_bank"
 )
 
 // ChargeMethod is the payment method of a new charge. The helpers
@@ -254,6 +265,15 @@ type ChargeMethod struct {
 	ExpiresAt           Time             `json:"expires_at,omitzero"`
 	MonthlyInstallments int              `json:"monthly_installments,omitempty"`
 	CustomerIPAddress   string           `json:"customer_ip_address,omitempty"`
+	// ProductType names the provider of MethodBNPL ("aplazo_bnpl",
+	// "azteca_bnpl", "coppel_bnpl", "creditea_bnpl") and MethodPayByBank
+	// ("bbva_pay_by_bank").
+	ProductType string `json:"product_type,omitempty"`
+	// SuccessURL, FailureURL and CancelURL are where MethodBNPL returns
+	// the customer.
+	SuccessURL string `json:"success_url,omitempty"`
+	FailureURL string `json:"failure_url,omitempty"`
+	CancelURL  string `json:"cancel_url,omitempty"`
 }
 
 // ChargeDefault charges the customer's default payment source, as an
@@ -347,6 +367,10 @@ func (c *ChargeParams) check(field string, hasCustomer bool) error {
 		return check.Invalid(provider, field+".PaymentMethod", "charges the customer's default source, so CustomerInfo needs a CustomerID")
 	case m.Type == MethodCard && m.TokenID == "" && m.PaymentSourceID == "":
 		return check.Invalid(provider, field+".PaymentMethod", "pays by card but has neither a TokenID nor a PaymentSourceID")
+	case (m.Type == MethodBNPL || m.Type == MethodPayByBank) && m.ProductType == "":
+		return check.Invalid(provider, field+".PaymentMethod.ProductType", "is required for %q, such as \"aplazo_bnpl\" or \"bbva_pay_by_bank\"", m.Type)
+	case m.Type == MethodBNPL && (m.SuccessURL == "" || m.FailureURL == ""):
+		return check.Invalid(provider, field+".PaymentMethod", "pays with bnpl, which needs a SuccessURL and a FailureURL")
 	}
 	return nil
 }
@@ -541,6 +565,25 @@ func (s *OrdersService) Refund(ctx context.Context, id string, p *RefundParams, 
 		return nil, check.Invalid(provider, "RefundParams.Reason", "is required, such as \"requested_by_client\"")
 	}
 	return s.action(ctx, id, "/refunds", p, opts)
+}
+
+// CancelRefund cancels a refund that has not been paid out yet (DELETE
+// /orders/{id}/refunds/{refund_id}), such as a cash refund the customer has
+// not collected, and returns the order.
+//
+// It moves money back, so it is never repeated after it may have reached
+// Conekta: such a failure matches ErrOutcomeUnknown; Get the order and look
+// at the refund's status before sending it again.
+//
+// Conekta API: orderCancelRefund.
+func (s *OrdersService) CancelRefund(ctx context.Context, id, refundID string, opts ...RequestOption) (*Order, error) {
+	if err := check.ID(provider, "order", id); err != nil {
+		return nil, err
+	}
+	if err := check.ID(provider, "refund", refundID); err != nil {
+		return nil, err
+	}
+	return call[Order](ctx, s.client, &httpcore.Request{Method: http.MethodDelete, Path: refundPath(id, refundID), Unrepeatable: true}, opts)
 }
 
 func (s *OrdersService) action(ctx context.Context, id, suffix string, body any, opts []RequestOption) (*Order, error) {
