@@ -2,6 +2,7 @@ package spectest
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -212,5 +213,48 @@ func TestPaymentLinkPaidAtTheCheckout(t *testing.T) {
 	}
 	if n != 2 {
 		t.Fatalf("All gave %d links", n)
+	}
+}
+
+// What the fake refuses in the new routes, as Conekta refuses it, with
+// each error answer checked against the file: the spec's own example body
+// for a payment link, then bodies missing what the file requires.
+func TestCommerceRefusalsKeepToTheSpec(t *testing.T) {
+	t.Parallel()
+	rc := newRawClient(t)
+	exp := time.Now().Add(24 * time.Hour).Unix()
+	link := rc.ok("POST", "/checkouts", fmt.Sprintf(`{"allowed_payment_methods":["card"],"expires_at":%d,"name":"Payment Link con Plan",
+		"needs_shipping_contact":false,"order_template":{"currency":"MXN","customer_info":{"email":"ejemplo@conekta.com","name":"Cliente Ejemplo","phone":"5555555555"},
+		"line_items":[{"name":"Producto de Ejemplo","quantity":1,"unit_price":15000}],"metadata":{"more_info":"datos_adicionales","reference":"mi_referencia_123"}},
+		"plan_ids":["plan_ejemplo_1","plan_ejemplo_2"],"recurrent":false,"type":"PaymentLink"}`, exp))
+	id, _ := link["id"].(string)
+	for _, c := range []struct {
+		method, path, body string
+		status             int
+	}{
+		{"POST", "/checkouts", fmt.Sprintf(`{"expires_at":%d,"order_template":{"currency":"MXN","line_items":[{"name":"Uno","quantity":1,"unit_price":1}]},"recurrent":false,"type":"PaymentLink"}`, exp), 422},
+		{"POST", "/checkouts", `{"name":"Viejo","expires_at":1000,"order_template":{"currency":"MXN","line_items":[{"name":"Uno","quantity":1,"unit_price":1}]},"recurrent":false,"type":"PaymentLink"}`, 422},
+		{"POST", "/checkouts/" + id + "/email", `{"email":"no-es-correo"}`, 422},
+		{"POST", "/checkouts/nope/email", `{"email":"ana@example.com"}`, 404},
+		{"PUT", "/checkouts/nope/cancel", ``, 404},
+		{"PUT", "/charges/nope", `{"reference_id":"x"}`, 404},
+		{"PUT", "/charges/nope", `{"amount":5}`, 422},
+		{"POST", "/orders/nope/charges", `{"payment_method":{"type":"cash"}}`, 404},
+		{"POST", "/orders/nope/add_charges", `{"payment_method":{"type":"cash"}}`, 404},
+		{"DELETE", "/orders/nope/refunds/ref_1", ``, 404},
+		{"POST", "/orders/nope/discount_lines", `{"amount":1,"code":"X","type":"coupon"}`, 404},
+		{"GET", "/orders/nope/discount_lines/dis_lin_1", ``, 404},
+		{"PUT", "/orders/nope/tax_lines/tax_lin_1", `{"amount":1}`, 404},
+		{"DELETE", "/orders/nope/shipping_lines/ship_lin_1", ``, 404},
+	} {
+		if status, m := rc.do(c.method, c.path, c.body); status != c.status {
+			t.Errorf("%s %s = %d %v, want %d", c.method, c.path, status, m, c.status)
+		}
+	}
+	if status, _ := rc.do("PUT", "/checkouts/"+id+"/cancel", ""); status != 200 {
+		t.Fatalf("cancel = %d", status)
+	}
+	if status, m := rc.do("PUT", "/checkouts/"+id+"/cancel", ""); status != 422 {
+		t.Errorf("second cancel = %d %v", status, m)
 	}
 }
