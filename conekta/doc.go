@@ -110,10 +110,21 @@
 // Decline with a FailureCode). The approval URL is set in Conekta's panel,
 // not through this API. Settle on the charge.paid event that follows.
 //
+// # Payment links and order lines
+//
+// Checkouts.Create makes a payment link: a page at Conekta where a customer
+// pays an order made from a template (CheckoutOrderTemplate). Each payment
+// creates an order and sends order.paid as any order does; put your own
+// reference in the template's Metadata to match it. Until an order is paid,
+// LineItems, DiscountLines, ShippingLines and TaxLines change its products,
+// discounts, shipping costs and taxes, and Charges.Create adds a charge;
+// Charges.List reads the charges of every order.
+//
 // # Testing
 //
 // Package conektatest is a stateful, in-process fake of this API that signs
-// its webhooks and pays cash references at a simulated OXXO till: point a
-// client at it with WithBaseURL. PaymentTests.Create drives the real
+// its webhooks, pays cash references at a simulated OXXO till and payment
+// links at a simulated checkout page (PayCheckout): point a client at it
+// with WithBaseURL. PaymentTests.Create drives the real
 // sandbox's simulator.
 package conekta
