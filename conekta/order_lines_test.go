@@ -211,3 +211,37 @@ func TestTaxLines(t *testing.T) {
 		}
 	}
 }
+
+func TestOrdersCreateSendsItsLines(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	mux.HandleFunc("/orders", func(w http.ResponseWriter, r *http.Request) {
+		wire(t, r, "POST", "", `{"currency":"MXN","customer_info":{"customer_id":"cus_1"},"line_items":[{"name":"Vasija","unit_price":20000,"quantity":1}],
+			"discount_lines":[{"amount":500,"code":"123","type":"loyalty"}],"shipping_lines":[{"amount":100,"carrier":"FEDEX"}],
+			"tax_lines":[{"amount":100,"description":"testing"}]}`)
+		respond(w, 200, `{"id":"ord_2tPAmKCEJqh8RE6nY","object":"order","amount":19700,"currency":"MXN","payment_status":"pending_payment",
+			"discount_lines":{"object":"list","has_more":false,"data":[`+discountLineResponse+`]},
+			"shipping_lines":{"object":"list","has_more":false,"data":[`+shippingLineResponse+`]},
+			"tax_lines":{"object":"list","has_more":false,"data":[`+taxLineResponse+`]}}`)
+	})
+	p := &OrderParams{Currency: "MXN", CustomerInfo: &CustomerInfo{CustomerID: "cus_1"}, LineItems: []*LineItem{{Name: "Vasija", UnitPrice: 20000, Quantity: 1}},
+		DiscountLines: []*DiscountLineParams{{Amount: 500, Code: "123", Type: DiscountLoyalty}},
+		ShippingLines: []*ShippingLineParams{{Amount: 100, Carrier: "FEDEX"}}, TaxLines: []*TaxLineParams{{Amount: 100, Description: "testing"}}}
+	o, err := c.Orders.Create(t.Context(), p)
+	if err != nil || o.Amount != 19700 || o.DiscountLines.Data[0].Code != "123" || o.ShippingLines.Data[0].Carrier != "FEDEX" || o.TaxLines.Data[0].Amount != 100 {
+		t.Fatalf("%+v, %v", o, err)
+	}
+	for name, change := range map[string]func(p *OrderParams){
+		"discount": func(p *OrderParams) {
+			p.DiscountLines = []*DiscountLineParams{{Amount: -1, Code: "x", Type: DiscountCoupon}}
+		},
+		"shipping": func(p *OrderParams) { p.ShippingLines = []*ShippingLineParams{nil} },
+		"tax":      func(p *OrderParams) { p.TaxLines = []*TaxLineParams{{Amount: 1}} },
+	} {
+		q := *p
+		change(&q)
+		if o, err := c.Orders.Create(t.Context(), &q); o != nil || !refused(err) {
+			t.Errorf("%s: accepted: %v", name, err)
+		}
+	}
+}

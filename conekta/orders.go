@@ -221,8 +221,13 @@ type OrderParams struct {
 	// Charges pay the order. Leave empty to create an order to pay later.
 	// They go at the order's top level, as API 2.3.0 requires (the older
 	// guide put them inside a line item, where they are not charged).
-	Charges  []*ChargeParams `json:"charges,omitempty"`
-	Metadata Metadata        `json:"metadata,omitempty"` // at most 100 scalar values
+	Charges []*ChargeParams `json:"charges,omitempty"`
+	// DiscountLines, ShippingLines and TaxLines are created with the order:
+	// discounts are taken off its amount, shipping costs and taxes added.
+	DiscountLines []*DiscountLineParams `json:"discount_lines,omitempty"`
+	ShippingLines []*ShippingLineParams `json:"shipping_lines,omitempty"`
+	TaxLines      []*TaxLineParams      `json:"tax_lines,omitempty"`
+	Metadata      Metadata              `json:"metadata,omitempty"` // at most 100 scalar values
 	// PreAuthorize holds the card amount without charging it; Capture
 	// charges it later.
 	PreAuthorize   bool   `json:"pre_authorize,omitempty"`
@@ -325,6 +330,25 @@ func (p *OrderParams) check() error {
 	for i, c := range p.Charges {
 		field := f + ".Charges[" + strconv.Itoa(i) + "]"
 		if err := c.check(field, ci.CustomerID != ""); err != nil {
+			return err
+		}
+	}
+	for i, d := range p.DiscountLines {
+		if err := d.check(f + ".DiscountLines[" + strconv.Itoa(i) + "]"); err != nil {
+			return err
+		}
+	}
+	for i, l := range p.ShippingLines {
+		if err := l.check(f + ".ShippingLines[" + strconv.Itoa(i) + "]"); err != nil {
+			return err
+		}
+	}
+	for i, tx := range p.TaxLines {
+		field := f + ".TaxLines[" + strconv.Itoa(i) + "]"
+		if tx == nil || tx.Description == "" {
+			return check.Invalid(provider, field+".Description", "is required, such as \"IVA\"")
+		}
+		if err := checkTax(field, tx.Amount, tx.Description, tx.Metadata); err != nil {
 			return err
 		}
 	}

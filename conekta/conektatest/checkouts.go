@@ -220,43 +220,12 @@ func (s *Server) PayCheckout(checkoutID string, charge *conekta.ChargeParams) (*
 	if info == nil || (info.CustomerID == "" && info.Email == "") {
 		info = &conekta.CustomerInfo{Name: "Cliente de Prueba", Email: "cliente@example.com", Phone: "+5215555555555"}
 	}
-	var amount int64
-	for _, li := range t.LineItems {
-		amount += li.UnitPrice * li.Quantity
-	}
-	for _, tx := range t.TaxLines {
-		amount += tx.Amount
-	}
-	for _, d := range t.DiscountLines {
-		amount -= d.Amount
-	}
-	ch := *charge
-	ch.Amount = max(amount, 0)
 	o, events, err := s.newOrderLocked(&conekta.OrderParams{Currency: t.Currency, CustomerInfo: info, LineItems: t.LineItems,
-		Charges: []*conekta.ChargeParams{&ch}, Metadata: t.Metadata})
-	if o == nil && err != nil {
-		// a declined card: newOrderLocked kept the order as the last one
-		if n := len(s.orderIDs); n > 0 {
-			c.orders = append(c.orders, s.orderIDs[n-1])
-		}
-	}
+		TaxLines: t.TaxLines, DiscountLines: t.DiscountLines, Charges: []*conekta.ChargeParams{charge}, Metadata: t.Metadata})
 	if o != nil {
-		for _, tx := range t.TaxLines {
-			if o.TaxLines == nil {
-				o.TaxLines = &conekta.List[*conekta.TaxLine]{}
-			}
-			o.TaxLines.Data = append(o.TaxLines.Data, &conekta.TaxLine{ID: s.newID("tax_lin_"), Object: "tax_line", ParentID: o.ID,
-				Amount: tx.Amount, Description: tx.Description, Metadata: tx.Metadata})
-		}
-		for _, d := range t.DiscountLines {
-			if o.DiscountLines == nil {
-				o.DiscountLines = &conekta.List[*conekta.DiscountLine]{}
-			}
-			o.DiscountLines.Data = append(o.DiscountLines.Data, &conekta.DiscountLine{ID: s.newID("dis_lin_"), Object: "discount_line",
-				ParentID: o.ID, Amount: d.Amount, Code: d.Code, Type: d.Type})
-		}
-		o.Amount = ch.Amount
 		c.orders = append(c.orders, o.ID)
+	} else if n := len(s.orderIDs); err != nil && n > 0 && s.orders[s.orderIDs[n-1]].PaymentStatus == conekta.OrderDeclined {
+		c.orders = append(c.orders, s.orderIDs[n-1]) // a declined card: the order is kept
 	}
 	s.mu.Unlock()
 	s.dispatch(events...)

@@ -362,6 +362,33 @@ func editLine[T any](list *[]*T, idOf func(*T) string, method, orderID, kind, id
 	return l, nil
 }
 
+// addOrderLinesLocked adds the discounts, shipping costs and taxes of an
+// order create and sets the order's amount from all its lines.
+func (s *Server) addOrderLinesLocked(o *conekta.Order, p *conekta.OrderParams) {
+	for _, d := range p.DiscountLines {
+		if o.DiscountLines == nil {
+			o.DiscountLines = &conekta.List[*conekta.DiscountLine]{Data: []*conekta.DiscountLine{}}
+		}
+		o.DiscountLines.Data = append(o.DiscountLines.Data, &conekta.DiscountLine{ID: s.newID("dis_lin_"), Object: "discount_line",
+			ParentID: o.ID, Amount: d.Amount, Code: d.Code, Type: d.Type})
+	}
+	for _, l := range p.ShippingLines {
+		if o.ShippingLines == nil {
+			o.ShippingLines = &conekta.List[*conekta.ShippingLine]{Data: []*conekta.ShippingLine{}}
+		}
+		o.ShippingLines.Data = append(o.ShippingLines.Data, &conekta.ShippingLine{ID: s.newID("ship_lin_"), Object: "shipping_line",
+			ParentID: o.ID, Amount: l.Amount, Carrier: l.Carrier, TrackingNumber: l.TrackingNumber, Method: l.Method, Metadata: l.Metadata})
+	}
+	for _, tx := range p.TaxLines {
+		if o.TaxLines == nil {
+			o.TaxLines = &conekta.List[*conekta.TaxLine]{Data: []*conekta.TaxLine{}}
+		}
+		o.TaxLines.Data = append(o.TaxLines.Data, &conekta.TaxLine{ID: s.newID("tax_lin_"), Object: "tax_line", ParentID: o.ID,
+			Amount: tx.Amount, Description: tx.Description, Metadata: tx.Metadata})
+	}
+	recompute(o)
+}
+
 // recompute sets an order's amount from its lines: products, plus
 // shipping and taxes, less discounts.
 func recompute(o *conekta.Order) {

@@ -258,3 +258,23 @@ func TestCommerceRefusalsKeepToTheSpec(t *testing.T) {
 		t.Errorf("second cancel = %d %v", status, m)
 	}
 }
+
+// An order created with discounts, shipping and taxes: its amount follows
+// them, and the request and answer keep to the file.
+func TestOrderWithLinesKeepsToTheSpec(t *testing.T) {
+	t.Parallel()
+	_, c := newFake(t)
+	cus := cardCustomer(t, c, conektatest.TokenVisa)
+	p := order(cus.ID, conekta.ChargeDefault())
+	p.DiscountLines = []*conekta.DiscountLineParams{{Amount: 15, Code: "BIENVENIDA", Type: conekta.DiscountCoupon}}
+	p.ShippingLines = []*conekta.ShippingLineParams{{Amount: 9900, Carrier: "FEDEX"}}
+	p.TaxLines = []*conekta.TaxLineParams{{Amount: 3200, Description: "IVA"}}
+	o, err := c.Orders.Create(t.Context(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(20015 - 15 + 9900 + 3200); o.Amount != want || o.Charges.Data[0].Amount != want || o.PaymentStatus != conekta.OrderPaid ||
+		o.DiscountLines.Data[0].ParentID != o.ID || o.TaxLines.Data[0].Description != "IVA" {
+		t.Fatalf("order %+v", o)
+	}
+}
