@@ -71,11 +71,11 @@ func TestChargesUpdateSetsTheReference(t *testing.T) {
 		t.Fatalf("%+v, %v", ch, err)
 	}
 	for _, p := range []*ChargeUpdateParams{nil, {}} {
-		if ch, err := c.Charges.Update(t.Context(), "63efa757cf65380001aec040", p); ch != nil || !refused(err) {
+		if ch, err := c.Charges.Update(t.Context(), "63efa757cf65380001aec040", p); ch != nil || !paramRefused(err) {
 			t.Errorf("%+v accepted: %v", p, err)
 		}
 	}
-	if _, err := c.Charges.Update(t.Context(), "..", &ChargeUpdateParams{ReferenceID: "x"}); !refused(err) {
+	if _, err := c.Charges.Update(t.Context(), "..", &ChargeUpdateParams{ReferenceID: "x"}); !paramRefused(err) {
 		t.Errorf("dot id accepted: %v", err)
 	}
 }
@@ -123,14 +123,14 @@ func TestChargesCreateValidatesBeforeSending(t *testing.T) {
 		"pbb no product": {PaymentMethod: &ChargeMethod{Type: MethodPayByBank}},
 		"empty type":     {PaymentMethod: &ChargeMethod{}},
 	} {
-		if ch, err := c.Charges.Create(t.Context(), "ord_1", p); ch != nil || !refused(err) {
+		if ch, err := c.Charges.Create(t.Context(), "ord_1", p); ch != nil || !paramRefused(err) {
 			t.Errorf("%s: accepted: %v", name, err)
 		}
-		if l, err := c.Charges.CreateMany(t.Context(), "ord_1", p); l != nil || !refused(err) {
+		if l, err := c.Charges.CreateMany(t.Context(), "ord_1", p); l != nil || !paramRefused(err) {
 			t.Errorf("%s: CreateMany accepted: %v", name, err)
 		}
 	}
-	if _, err := c.Charges.Create(t.Context(), "", ChargeDefault()); !refused(err) {
+	if _, err := c.Charges.Create(t.Context(), "", ChargeDefault()); !paramRefused(err) {
 		t.Errorf("empty order id accepted: %v", err)
 	}
 }
@@ -172,13 +172,13 @@ func TestOrdersCancelRefund(t *testing.T) {
 	if o != nil || !errors.Is(err, ErrOutcomeUnknown) || calls.Load() != 2 {
 		t.Fatalf("%+v, %v after %d calls", o, err, calls.Load())
 	}
-	if _, err := c.Orders.CancelRefund(t.Context(), "ord_1", ".."); !refused(err) {
+	if _, err := c.Orders.CancelRefund(t.Context(), "ord_1", ".."); !paramRefused(err) {
 		t.Errorf("dot refund id accepted: %v", err)
 	}
 }
 
-// refused reports whether err is a *ParamError: refused before sending.
-func refused(err error) bool {
+// paramRefused reports whether err is a *ParamError: refused before sending.
+func paramRefused(err error) bool {
 	var pe *ParamError
 	return errors.As(err, &pe)
 }

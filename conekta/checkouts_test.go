@@ -82,11 +82,11 @@ func TestCheckoutsCreateValidatesBeforeSending(t *testing.T) {
 	} {
 		p := ok()
 		change(p)
-		if co, err := c.Checkouts.Create(t.Context(), p); co != nil || !refused(err) {
+		if co, err := c.Checkouts.Create(t.Context(), p); co != nil || !paramRefused(err) {
 			t.Errorf("%s: accepted: %v", name, err)
 		}
 	}
-	if co, err := c.Checkouts.Create(t.Context(), nil); co != nil || !refused(err) {
+	if co, err := c.Checkouts.Create(t.Context(), nil); co != nil || !paramRefused(err) {
 		t.Errorf("nil accepted: %v", err)
 	}
 }
@@ -146,7 +146,7 @@ func TestCheckoutsGetListCancelEmail(t *testing.T) {
 		"get dot":      func() (*Checkout, error) { return c.Checkouts.Get(ctx, "..") },
 		"cancel empty": func() (*Checkout, error) { return c.Checkouts.Cancel(ctx, "") },
 	} {
-		if co, err := call(); co != nil || !refused(err) {
+		if co, err := call(); co != nil || !paramRefused(err) {
 			t.Errorf("%s: accepted: %v", name, err)
 		}
 	}

@@ -62,7 +62,7 @@ func TestLineItems(t *testing.T) {
 			return c.LineItems.Update(ctx, "ord_1", "", &LineItemUpdateParams{Quantity: 1})
 		},
 	} {
-		if li, err := call(); li != nil || !refused(err) {
+		if li, err := call(); li != nil || !paramRefused(err) {
 			t.Errorf("%s: accepted: %v", name, err)
 		}
 	}
@@ -120,16 +120,16 @@ func TestDiscountLines(t *testing.T) {
 	}
 	for name, p := range map[string]*DiscountLineParams{"nil": nil, "no code": {Amount: 1, Type: DiscountCoupon},
 		"no type": {Amount: 1, Code: "X"}, "negative": {Amount: -1, Code: "X", Type: DiscountCoupon}, "too large": {Amount: MaxAmount + 1, Code: "X", Type: DiscountCoupon}} {
-		if d, err := c.DiscountLines.Create(ctx, "ord_1", p); d != nil || !refused(err) {
+		if d, err := c.DiscountLines.Create(ctx, "ord_1", p); d != nil || !paramRefused(err) {
 			t.Errorf("%s: accepted: %v", name, err)
 		}
 	}
 	for name, p := range map[string]*DiscountLineUpdateParams{"nil": nil, "nothing": {}, "negative": {Amount: Int64(-5)}} {
-		if d, err := c.DiscountLines.Update(ctx, "ord_1", "dis_1", p); d != nil || !refused(err) {
+		if d, err := c.DiscountLines.Update(ctx, "ord_1", "dis_1", p); d != nil || !paramRefused(err) {
 			t.Errorf("update %s: accepted: %v", name, err)
 		}
 	}
-	if _, err := c.DiscountLines.List(ctx, "..", nil); !refused(err) {
+	if _, err := c.DiscountLines.List(ctx, "..", nil); !paramRefused(err) {
 		t.Errorf("dot order id accepted: %v", err)
 	}
 }
@@ -164,11 +164,11 @@ func TestShippingLines(t *testing.T) {
 	}
 	for name, p := range map[string]*ShippingLineParams{"nil": nil, "negative": {Amount: -1}, "short carrier": {Amount: 1, Carrier: "DH"},
 		"bad metadata": {Amount: 1, Metadata: Metadata{"k": []string{"x"}}}} {
-		if l, err := c.ShippingLines.Create(ctx, "ord_1", p); l != nil || !refused(err) {
+		if l, err := c.ShippingLines.Create(ctx, "ord_1", p); l != nil || !paramRefused(err) {
 			t.Errorf("%s: accepted: %v", name, err)
 		}
 	}
-	if _, err := c.ShippingLines.Update(ctx, "ord_1", "", p); !refused(err) {
+	if _, err := c.ShippingLines.Update(ctx, "ord_1", "", p); !paramRefused(err) {
 		t.Errorf("empty line id accepted: %v", err)
 	}
 }
@@ -201,12 +201,12 @@ func TestTaxLines(t *testing.T) {
 	}
 	for name, p := range map[string]*TaxLineParams{"nil": nil, "no description": {Amount: 1}, "short": {Amount: 1, Description: "IV"},
 		"negative": {Amount: -1, Description: "IVA"}} {
-		if tx, err := c.TaxLines.Create(ctx, "ord_1", p); tx != nil || !refused(err) {
+		if tx, err := c.TaxLines.Create(ctx, "ord_1", p); tx != nil || !paramRefused(err) {
 			t.Errorf("%s: accepted: %v", name, err)
 		}
 	}
 	for name, p := range map[string]*TaxLineUpdateParams{"nil": nil, "nothing": {}, "negative": {Amount: Int64(-1)}} {
-		if tx, err := c.TaxLines.Update(ctx, "ord_1", "tax_1", p); tx != nil || !refused(err) {
+		if tx, err := c.TaxLines.Update(ctx, "ord_1", "tax_1", p); tx != nil || !paramRefused(err) {
 			t.Errorf("update %s: accepted: %v", name, err)
 		}
 	}
@@ -240,7 +240,7 @@ func TestOrdersCreateSendsItsLines(t *testing.T) {
 	} {
 		q := *p
 		change(&q)
-		if o, err := c.Orders.Create(t.Context(), &q); o != nil || !refused(err) {
+		if o, err := c.Orders.Create(t.Context(), &q); o != nil || !paramRefused(err) {
 			t.Errorf("%s: accepted: %v", name, err)
 		}
 	}
