@@ -1,6 +1,7 @@
 package conekta
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"sync/atomic"
@@ -150,4 +151,25 @@ func TestCheckoutsGetListCancelEmail(t *testing.T) {
 			t.Errorf("%s: accepted: %v", name, err)
 		}
 	}
+}
+
+// FuzzDecodeCommerce: payment links, orders with their lines and charge
+// lists come from the network and must never panic; what decodes keeps Raw.
+func FuzzDecodeCommerce(f *testing.F) {
+	f.Add([]byte(checkoutResponse))
+	f.Add([]byte(discountLineResponse))
+	f.Add([]byte(`{"id":"ord_1","discount_lines":{"data":[` + discountLineResponse + `]},"shipping_lines":[` + shippingLineResponse + `],"tax_lines":{"data":[` + taxLineResponse + `]}}`))
+	f.Add([]byte(`{"object":"list","has_more":true,"data":[` + chargeResponse + `]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var co Checkout
+		if json.Unmarshal(b, &co) == nil && len(co.Raw) == 0 {
+			t.Fatalf("a decoded checkout has no Raw: %s", b)
+		}
+		var o Order
+		_ = json.Unmarshal(b, &o)
+		var l List[*Charge]
+		_ = json.Unmarshal(b, &l)
+		var d DiscountLine
+		_ = json.Unmarshal(b, &d)
+	})
 }
