@@ -52,6 +52,16 @@ type Client struct {
 	WebhookKeys *WebhookKeysService
 	// Tokens tokenizes card data (sandbox and server-side flows).
 	Tokens *TokensService
+	// Charges lists charges, adds them to unpaid orders and sets their reference.
+	Charges *ChargesService
+	// LineItems, DiscountLines, ShippingLines and TaxLines change the
+	// products, discounts, shipping costs and taxes of an unpaid order.
+	LineItems     *LineItemsService
+	DiscountLines *DiscountLinesService
+	ShippingLines *ShippingLinesService
+	TaxLines      *TaxLinesService
+	// Checkouts creates and manages payment links.
+	Checkouts *CheckoutsService
 	// PaymentTests fires the sandbox's inbound_payment.* requests (/payment_test).
 	PaymentTests *PaymentTestsService
 	// Whitelist and Blacklist manage the antifraud lists.
@@ -217,6 +227,12 @@ func NewClient(privateKey string, opts ...Option) (*Client, error) {
 	c.Logs = &LogsService{client: c}
 	c.ShippingContacts = &ShippingContactsService{client: c}
 	c.FiscalEntities = &FiscalEntitiesService{client: c}
+	c.Charges = &ChargesService{client: c}
+	c.LineItems = &LineItemsService{client: c}
+	c.DiscountLines = &DiscountLinesService{client: c}
+	c.ShippingLines = &ShippingLinesService{client: c}
+	c.TaxLines = &TaxLinesService{client: c}
+	c.Checkouts = &CheckoutsService{client: c}
 	return c, nil
 }
 

@@ -93,6 +93,8 @@ func (p *CustomerParams) check(create, phoneRequired bool) error {
 // that way the error matches ErrOutcomeUnknown. Set CustomReference and
 // search for it (List with ListParams.Search) before creating the customer
 // again.
+//
+// Conekta API: createCustomer.
 func (s *CustomersService) Create(ctx context.Context, p *CustomerParams, opts ...RequestOption) (*Customer, error) {
 	if err := p.check(true, s.client.phoneRequired()); err != nil {
 		return nil, err
@@ -101,6 +103,8 @@ func (s *CustomersService) Create(ctx context.Context, p *CustomerParams, opts .
 }
 
 // Get fetches a customer by id (GET /customers/{id}).
+//
+// Conekta API: getCustomerById.
 func (s *CustomersService) Get(ctx context.Context, id string, opts ...RequestOption) (*Customer, error) {
 	if err := check.ID(provider, "customer", id); err != nil {
 		return nil, err
@@ -109,6 +113,8 @@ func (s *CustomersService) Get(ctx context.Context, id string, opts ...RequestOp
 }
 
 // List fetches one page of customers (GET /customers).
+//
+// Conekta API: getCustomers.
 func (s *CustomersService) List(ctx context.Context, p *ListParams, opts ...RequestOption) (*List[*Customer], error) {
 	q, err := p.query(url.Values{})
 	if err != nil {
@@ -119,6 +125,8 @@ func (s *CustomersService) List(ctx context.Context, p *ListParams, opts ...Requ
 
 // All iterates over every customer matching p, fetching pages as the loop
 // needs them. Stop early by breaking out of the loop.
+//
+// Conekta API: getCustomers.
 func (s *CustomersService) All(ctx context.Context, p *ListParams, opts ...RequestOption) iter.Seq2[*Customer, error] {
 	return allPages(ctx, func(ctx context.Context, cursor string) (*List[*Customer], error) {
 		return s.List(ctx, p.after(cursor), opts...)
@@ -127,6 +135,8 @@ func (s *CustomersService) All(ctx context.Context, p *ListParams, opts ...Reque
 
 // Update changes a customer (PUT /customers/{id}), sending only the fields
 // set in p.
+//
+// Conekta API: updateCustomer.
 func (s *CustomersService) Update(ctx context.Context, id string, p *CustomerParams, opts ...RequestOption) (*Customer, error) {
 	if err := check.ID(provider, "customer", id); err != nil {
 		return nil, err
@@ -139,6 +149,8 @@ func (s *CustomersService) Update(ctx context.Context, id string, p *CustomerPar
 
 // Delete removes a customer (DELETE /customers/{id}) and returns it as it
 // was.
+//
+// Conekta API: deleteCustomerById.
 func (s *CustomersService) Delete(ctx context.Context, id string, opts ...RequestOption) (*Customer, error) {
 	if err := check.ID(provider, "customer", id); err != nil {
 		return nil, err

@@ -123,10 +123,21 @@
 // shows what Conekta received for an *Error. ShippingContacts and
 // FiscalEntities keep a customer's shipping addresses and tax identities.
 //
+// # Payment links and order lines
+//
+// Checkouts.Create makes a payment link: a page at Conekta where a customer
+// pays an order made from a template (CheckoutOrderTemplate). Each payment
+// creates an order and sends order.paid as any order does; put your own
+// reference in the template's Metadata to match it. Until an order is paid,
+// LineItems, DiscountLines, ShippingLines and TaxLines change its products,
+// discounts, shipping costs and taxes, and Charges.Create adds a charge;
+// Charges.List reads the charges of every order.
+//
 // # Testing
 //
 // Package conektatest is a stateful, in-process fake of this API that signs
-// its webhooks and pays cash references at a simulated OXXO till: point a
-// client at it with WithBaseURL. PaymentTests.Create drives the real
+// its webhooks, pays cash references at a simulated OXXO till and payment
+// links at a simulated checkout page (PayCheckout): point a client at it
+// with WithBaseURL. PaymentTests.Create drives the real
 // sandbox's simulator.
 package conekta

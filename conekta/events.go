@@ -223,6 +223,8 @@ func (e *Event) InboundPayment() (*InboundPayment, error) {
 
 // Get fetches an event (GET /events/{id}): use it to confirm a delivery
 // against the API.
+//
+// Conekta API: getEvent.
 func (s *EventsService) Get(ctx context.Context, id string, opts ...RequestOption) (*Event, error) {
 	if err := check.ID(provider, "event", id); err != nil {
 		return nil, err
@@ -231,6 +233,8 @@ func (s *EventsService) Get(ctx context.Context, id string, opts ...RequestOptio
 }
 
 // List fetches one page of events, newest first (GET /events).
+//
+// Conekta API: getEvents.
 func (s *EventsService) List(ctx context.Context, p *ListParams, opts ...RequestOption) (*List[*Event], error) {
 	q, err := p.query(url.Values{})
 	if err != nil {
@@ -240,6 +244,8 @@ func (s *EventsService) List(ctx context.Context, p *ListParams, opts ...Request
 }
 
 // All iterates over every event.
+//
+// Conekta API: getEvents.
 func (s *EventsService) All(ctx context.Context, p *ListParams, opts ...RequestOption) iter.Seq2[*Event, error] {
 	return allPages(ctx, func(ctx context.Context, cursor string) (*List[*Event], error) {
 		return s.List(ctx, p.after(cursor), opts...)
@@ -248,6 +254,8 @@ func (s *EventsService) All(ctx context.Context, p *ListParams, opts ...RequestO
 
 // Resend sends an event again to the given webhooks (POST
 // /events/{id}/resend) and returns the delivery record.
+//
+// Conekta API: resendEvent.
 func (s *EventsService) Resend(ctx context.Context, id string, webhookIDs []string, opts ...RequestOption) (*WebhookLog, error) {
 	if err := check.ID(provider, "event", id); err != nil {
 		return nil, err

@@ -61,12 +61,17 @@ type Order struct {
 	CustomerInfo   *CustomerInfo    `json:"customer_info,omitempty"`
 	LineItems      *List[*LineItem] `json:"line_items,omitempty"`
 	Charges        *List[*Charge]   `json:"charges,omitempty"`
-	Metadata       Metadata         `json:"metadata,omitempty"`
-	IsRefundable   bool             `json:"is_refundable"`
-	ProcessingMode string           `json:"processing_mode,omitempty"`
-	NextAction     json.RawMessage  `json:"next_action,omitempty"` // such as a 3-D Secure redirect
-	CreatedAt      Time             `json:"created_at"`
-	UpdatedAt      Time             `json:"updated_at"`
+	// DiscountLines, ShippingLines and TaxLines are the order's discounts
+	// (taken off Amount), shipping costs and taxes (added to it).
+	DiscountLines  *List[*DiscountLine] `json:"discount_lines,omitempty"`
+	ShippingLines  *List[*ShippingLine] `json:"shipping_lines,omitempty"`
+	TaxLines       *List[*TaxLine]      `json:"tax_lines,omitempty"`
+	Metadata       Metadata             `json:"metadata,omitempty"`
+	IsRefundable   bool                 `json:"is_refundable"`
+	ProcessingMode string               `json:"processing_mode,omitempty"`
+	NextAction     json.RawMessage      `json:"next_action,omitempty"` // such as a 3-D Secure redirect
+	CreatedAt      Time                 `json:"created_at"`
+	UpdatedAt      Time                 `json:"updated_at"`
 }
 
 // CustomerInfo says who an order is for: an existing customer by
@@ -84,7 +89,9 @@ type CustomerInfo struct {
 
 // LineItem is a product of an order. UnitPrice is in centavos.
 type LineItem struct {
-	ID          string   `json:"id,omitempty"` // in answers
+	ID          string   `json:"id,omitempty"`        // in answers
+	Object      string   `json:"object,omitempty"`    // "line_item", in answers
+	ParentID    string   `json:"parent_id,omitempty"` // the order, in answers
 	Name        string   `json:"name"`
 	UnitPrice   int64    `json:"unit_price"` // centavos, 0 to 2,147,483,647
 	Quantity    int64    `json:"quantity"`   // 1 to 2,147,483,647
@@ -214,8 +221,13 @@ type OrderParams struct {
 	// Charges pay the order. Leave empty to create an order to pay later.
 	// They go at the order's top level, as API 2.3.0 requires (the older
 	// guide put them inside a line item, where they are not charged).
-	Charges  []*ChargeParams `json:"charges,omitempty"`
-	Metadata Metadata        `json:"metadata,omitempty"` // at most 100 scalar values
+	Charges []*ChargeParams `json:"charges,omitempty"`
+	// DiscountLines, ShippingLines and TaxLines are created with the order:
+	// discounts are taken off its amount, shipping costs and taxes added.
+	DiscountLines []*DiscountLineParams `json:"discount_lines,omitempty"`
+	ShippingLines []*ShippingLineParams `json:"shipping_lines,omitempty"`
+	TaxLines      []*TaxLineParams      `json:"tax_lines,omitempty"`
+	Metadata      Metadata              `json:"metadata,omitempty"` // at most 100 scalar values
 	// PreAuthorize holds the card amount without charging it; Capture
 	// charges it later.
 	PreAuthorize   bool   `json:"pre_authorize,omitempty"`
@@ -243,6 +255,10 @@ const (
 	MethodCard    ChargeMethodType = "card"
 	MethodCash    ChargeMethodType = "cash"
 	MethodSPEI    ChargeMethodType = "spei"
+	// MethodBNPL is buy now, pay later: needs ProductType, SuccessURL and FailureURL.
+	MethodBNPL ChargeMethodType = "bnpl"
+	// MethodPayByBank pays from the customer's bank app: needs ProductType.
+	MethodPayByBank ChargeMethodType = "pay_by_bank"
 )
 
 // ChargeMethod is the payment method of a new charge. The helpers
@@ -254,6 +270,15 @@ type ChargeMethod struct {
 	ExpiresAt           Time             `json:"expires_at,omitzero"`
 	MonthlyInstallments int              `json:"monthly_installments,omitempty"`
 	CustomerIPAddress   string           `json:"customer_ip_address,omitempty"`
+	// ProductType names the provider of MethodBNPL ("aplazo_bnpl",
+	// "azteca_bnpl", "coppel_bnpl", "creditea_bnpl") and MethodPayByBank
+	// ("bbva_pay_by_bank").
+	ProductType string `json:"product_type,omitempty"`
+	// SuccessURL, FailureURL and CancelURL are where MethodBNPL returns
+	// the customer.
+	SuccessURL string `json:"success_url,omitempty"`
+	FailureURL string `json:"failure_url,omitempty"`
+	CancelURL  string `json:"cancel_url,omitempty"`
 }
 
 // ChargeDefault charges the customer's default payment source, as an
@@ -308,6 +333,25 @@ func (p *OrderParams) check() error {
 			return err
 		}
 	}
+	for i, d := range p.DiscountLines {
+		if err := d.check(f + ".DiscountLines[" + strconv.Itoa(i) + "]"); err != nil {
+			return err
+		}
+	}
+	for i, l := range p.ShippingLines {
+		if err := l.check(f + ".ShippingLines[" + strconv.Itoa(i) + "]"); err != nil {
+			return err
+		}
+	}
+	for i, tx := range p.TaxLines {
+		field := f + ".TaxLines[" + strconv.Itoa(i) + "]"
+		if tx == nil || tx.Description == "" {
+			return check.Invalid(provider, field+".Description", "is required, such as \"IVA\"")
+		}
+		if err := checkTax(field, tx.Amount, tx.Description, tx.Metadata); err != nil {
+			return err
+		}
+	}
 	if p.ReturnURL != "" {
 		if err := checkURL(f+".ReturnURL", p.ReturnURL); err != nil {
 			return err
@@ -347,6 +391,10 @@ func (c *ChargeParams) check(field string, hasCustomer bool) error {
 		return check.Invalid(provider, field+".PaymentMethod", "charges the customer's default source, so CustomerInfo needs a CustomerID")
 	case m.Type == MethodCard && m.TokenID == "" && m.PaymentSourceID == "":
 		return check.Invalid(provider, field+".PaymentMethod", "pays by card but has neither a TokenID nor a PaymentSourceID")
+	case (m.Type == MethodBNPL || m.Type == MethodPayByBank) && m.ProductType == "":
+		return check.Invalid(provider, field+".PaymentMethod.ProductType", "is required for %q, such as \"aplazo_bnpl\" or \"bbva_pay_by_bank\"", m.Type)
+	case m.Type == MethodBNPL && (m.SuccessURL == "" || m.FailureURL == ""):
+		return check.Invalid(provider, field+".PaymentMethod", "pays with bnpl, which needs a SuccessURL and a FailureURL")
 	}
 	return nil
 }
@@ -430,6 +478,8 @@ type RefundParams struct {
 // that way the error matches ErrOutcomeUnknown and a retry could charge
 // twice. Put your own order id in Metadata and find the order (List with
 // ListParams.Search, or by CreatedFrom) before creating it again.
+//
+// Conekta API: createOrder.
 func (s *OrdersService) Create(ctx context.Context, p *OrderParams, opts ...RequestOption) (*Order, error) {
 	if err := p.check(); err != nil {
 		return nil, err
@@ -438,6 +488,8 @@ func (s *OrdersService) Create(ctx context.Context, p *OrderParams, opts ...Requ
 }
 
 // Get fetches an order by id (GET /orders/{id}).
+//
+// Conekta API: getOrderById.
 func (s *OrdersService) Get(ctx context.Context, id string, opts ...RequestOption) (*Order, error) {
 	if err := check.ID(provider, "order", id); err != nil {
 		return nil, err
@@ -446,6 +498,8 @@ func (s *OrdersService) Get(ctx context.Context, id string, opts ...RequestOptio
 }
 
 // List fetches one page of orders (GET /orders).
+//
+// Conekta API: getOrders.
 func (s *OrdersService) List(ctx context.Context, p *OrderListParams, opts ...RequestOption) (*List[*Order], error) {
 	q, err := p.query()
 	if err != nil {
@@ -455,6 +509,8 @@ func (s *OrdersService) List(ctx context.Context, p *OrderListParams, opts ...Re
 }
 
 // All iterates over every order matching p.
+//
+// Conekta API: getOrders.
 func (s *OrdersService) All(ctx context.Context, p *OrderListParams, opts ...RequestOption) iter.Seq2[*Order, error] {
 	var base OrderListParams
 	if p != nil {
@@ -475,6 +531,8 @@ func (s *OrdersService) All(ctx context.Context, p *OrderListParams, opts ...Req
 // charge the customer, so it is treated like a create: never repeated after
 // it may have reached Conekta, and such a failure matches ErrOutcomeUnknown;
 // Get the order and look at its charges before sending it again.
+//
+// Conekta API: updateOrder.
 func (s *OrdersService) Update(ctx context.Context, id string, p *OrderUpdateParams, opts ...RequestOption) (*Order, error) {
 	if err := check.ID(provider, "order", id); err != nil {
 		return nil, err
@@ -490,6 +548,8 @@ func (s *OrdersService) Update(ctx context.Context, id string, p *OrderUpdatePar
 }
 
 // Cancel cancels an unpaid order (POST /orders/{id}/cancel).
+//
+// Conekta API: CancelOrder.
 func (s *OrdersService) Cancel(ctx context.Context, id string, opts ...RequestOption) (*Order, error) {
 	return s.action(ctx, id, "/cancel", nil, opts)
 }
@@ -497,6 +557,8 @@ func (s *OrdersService) Cancel(ctx context.Context, id string, opts ...RequestOp
 // Capture charges a pre-authorized order (POST /orders/{id}/capture):
 // amount centavos (at most MaxAmount), or the whole authorized amount when
 // amount is 0.
+//
+// Conekta API: ordersCreateCapture.
 func (s *OrdersService) Capture(ctx context.Context, id string, amount int64, opts ...RequestOption) (*Order, error) {
 	if amount < 0 {
 		return nil, check.Invalid(provider, "amount", "is %d centavos; give a positive amount, or 0 for the whole authorization", amount)
@@ -515,6 +577,8 @@ func (s *OrdersService) Capture(ctx context.Context, id string, amount int64, op
 //
 // A refund that fails after it may have reached Conekta is not repeated
 // (ErrOutcomeUnknown): Get the order and check AmountRefunded first.
+//
+// Conekta API: orderRefund.
 func (s *OrdersService) Refund(ctx context.Context, id string, p *RefundParams, opts ...RequestOption) (*Order, error) {
 	switch {
 	case p == nil || p.Amount <= 0:
@@ -525,6 +589,25 @@ func (s *OrdersService) Refund(ctx context.Context, id string, p *RefundParams, 
 		return nil, check.Invalid(provider, "RefundParams.Reason", "is required, such as \"requested_by_client\"")
 	}
 	return s.action(ctx, id, "/refunds", p, opts)
+}
+
+// CancelRefund cancels a refund that has not been paid out yet (DELETE
+// /orders/{id}/refunds/{refund_id}), such as a cash refund the customer has
+// not collected, and returns the order.
+//
+// It moves money back, so it is never repeated after it may have reached
+// Conekta: such a failure matches ErrOutcomeUnknown; Get the order and look
+// at the refund's status before sending it again.
+//
+// Conekta API: orderCancelRefund.
+func (s *OrdersService) CancelRefund(ctx context.Context, id, refundID string, opts ...RequestOption) (*Order, error) {
+	if err := check.ID(provider, "order", id); err != nil {
+		return nil, err
+	}
+	if err := check.ID(provider, "refund", refundID); err != nil {
+		return nil, err
+	}
+	return call[Order](ctx, s.client, &httpcore.Request{Method: http.MethodDelete, Path: refundPath(id, refundID), Unrepeatable: true}, opts)
 }
 
 func (s *OrdersService) action(ctx context.Context, id, suffix string, body any, opts []RequestOption) (*Order, error) {

@@ -177,6 +177,8 @@ func sourcesPath(customerID string) string {
 //
 // A create that fails after it may have reached Conekta is not repeated
 // (ErrOutcomeUnknown): list the customer's sources before creating it again.
+//
+// Conekta API: CreateCustomerPaymentMethods.
 func (s *PaymentSourcesService) Create(ctx context.Context, customerID string, p *PaymentSourceParams, opts ...RequestOption) (*PaymentSource, error) {
 	if err := check.ID(provider, "customer", customerID); err != nil {
 		return nil, err
@@ -189,6 +191,8 @@ func (s *PaymentSourcesService) Create(ctx context.Context, customerID string, p
 
 // List fetches one page of a customer's payment sources (GET
 // /customers/{id}/payment_sources).
+//
+// Conekta API: GetCustomerPaymentMethods.
 func (s *PaymentSourcesService) List(ctx context.Context, customerID string, p *ListParams, opts ...RequestOption) (*List[*PaymentSource], error) {
 	if err := check.ID(provider, "customer", customerID); err != nil {
 		return nil, err
@@ -201,6 +205,8 @@ func (s *PaymentSourcesService) List(ctx context.Context, customerID string, p *
 }
 
 // All iterates over every payment source of a customer.
+//
+// Conekta API: GetCustomerPaymentMethods.
 func (s *PaymentSourcesService) All(ctx context.Context, customerID string, p *ListParams, opts ...RequestOption) iter.Seq2[*PaymentSource, error] {
 	return allPages(ctx, func(ctx context.Context, cursor string) (*List[*PaymentSource], error) {
 		return s.List(ctx, customerID, p.after(cursor), opts...)
@@ -208,6 +214,8 @@ func (s *PaymentSourcesService) All(ctx context.Context, customerID string, p *L
 }
 
 // Update changes a payment source (PUT /customers/{id}/payment_sources/{source id}).
+//
+// Conekta API: UpdateCustomerPaymentMethods.
 func (s *PaymentSourcesService) Update(ctx context.Context, customerID, id string, p *PaymentSourceUpdateParams, opts ...RequestOption) (*PaymentSource, error) {
 	if err := checkIDs(customerID, id); err != nil {
 		return nil, err
@@ -220,6 +228,8 @@ func (s *PaymentSourcesService) Update(ctx context.Context, customerID, id strin
 
 // Delete removes a payment source (DELETE
 // /customers/{id}/payment_sources/{source id}) and returns it as it was.
+//
+// Conekta API: DeleteCustomerPaymentMethods.
 func (s *PaymentSourcesService) Delete(ctx context.Context, customerID, id string, opts ...RequestOption) (*PaymentSource, error) {
 	if err := checkIDs(customerID, id); err != nil {
 		return nil, err

@@ -59,6 +59,8 @@ func (c TokenCard) MarshalJSON() ([]byte, error) { return json.Marshal(c.String(
 type tokenCardWire TokenCard
 
 // Create tokenizes a card (POST /tokens).
+//
+// Conekta API: createToken.
 func (s *TokensService) Create(ctx context.Context, card *TokenCard, opts ...RequestOption) (*Token, error) {
 	switch {
 	case card == nil || card.Number == "":

@@ -116,12 +116,16 @@ func webhookKeyPath(id string) string { return "/webhook_keys/" + url.PathEscape
 
 // Create makes a new signing key (POST /webhook_keys), active unless
 // active is false.
+//
+// Conekta API: createWebhookKey.
 func (s *WebhookKeysService) Create(ctx context.Context, active bool, opts ...RequestOption) (*WebhookKey, error) {
 	body := map[string]bool{"active": active}
 	return call[WebhookKey](ctx, s.client, &httpcore.Request{Method: http.MethodPost, Path: "/webhook_keys", Body: body}, opts)
 }
 
 // Get fetches a key (GET /webhook_keys/{id}).
+//
+// Conekta API: getWebhookKey.
 func (s *WebhookKeysService) Get(ctx context.Context, id string, opts ...RequestOption) (*WebhookKey, error) {
 	if err := check.ID(provider, "webhook key", id); err != nil {
 		return nil, err
@@ -130,6 +134,8 @@ func (s *WebhookKeysService) Get(ctx context.Context, id string, opts ...Request
 }
 
 // List fetches one page of keys (GET /webhook_keys).
+//
+// Conekta API: getWebhookKeys.
 func (s *WebhookKeysService) List(ctx context.Context, p *ListParams, opts ...RequestOption) (*List[*WebhookKey], error) {
 	q, err := p.query(url.Values{})
 	if err != nil {
@@ -139,6 +145,8 @@ func (s *WebhookKeysService) List(ctx context.Context, p *ListParams, opts ...Re
 }
 
 // All iterates over every key.
+//
+// Conekta API: getWebhookKeys.
 func (s *WebhookKeysService) All(ctx context.Context, p *ListParams, opts ...RequestOption) iter.Seq2[*WebhookKey, error] {
 	return allPages(ctx, func(ctx context.Context, cursor string) (*List[*WebhookKey], error) {
 		return s.List(ctx, p.after(cursor), opts...)
@@ -146,6 +154,8 @@ func (s *WebhookKeysService) All(ctx context.Context, p *ListParams, opts ...Req
 }
 
 // Update activates or deactivates a key (PUT /webhook_keys/{id}).
+//
+// Conekta API: updateWebhookKey.
 func (s *WebhookKeysService) Update(ctx context.Context, id string, active bool, opts ...RequestOption) (*WebhookKey, error) {
 	if err := check.ID(provider, "webhook key", id); err != nil {
 		return nil, err
@@ -155,6 +165,8 @@ func (s *WebhookKeysService) Update(ctx context.Context, id string, active bool,
 }
 
 // Delete removes a key (DELETE /webhook_keys/{id}).
+//
+// Conekta API: deleteWebhookKey.
 func (s *WebhookKeysService) Delete(ctx context.Context, id string, opts ...RequestOption) (*WebhookKey, error) {
 	if err := check.ID(provider, "webhook key", id); err != nil {
 		return nil, err

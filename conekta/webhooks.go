@@ -49,6 +49,8 @@ func webhookPath(id string) string { return "/webhooks/" + url.PathEscape(id) }
 
 // Create registers a webhook (POST /webhooks). Verify its deliveries with
 // webhook.NewConektaHandler and the public keys of WebhookKeys.
+//
+// Conekta API: createWebhook.
 func (s *WebhooksService) Create(ctx context.Context, p *WebhookParams, opts ...RequestOption) (*Webhook, error) {
 	if p == nil || p.URL == "" {
 		return nil, check.Invalid(provider, "WebhookParams.URL", "is required: the https URL your webhook handler listens on")
@@ -60,6 +62,8 @@ func (s *WebhooksService) Create(ctx context.Context, p *WebhookParams, opts ...
 }
 
 // Get fetches a webhook (GET /webhooks/{id}).
+//
+// Conekta API: getWebhook.
 func (s *WebhooksService) Get(ctx context.Context, id string, opts ...RequestOption) (*Webhook, error) {
 	if err := check.ID(provider, "webhook", id); err != nil {
 		return nil, err
@@ -68,6 +72,8 @@ func (s *WebhooksService) Get(ctx context.Context, id string, opts ...RequestOpt
 }
 
 // List fetches one page of webhooks (GET /webhooks).
+//
+// Conekta API: getWebhooks.
 func (s *WebhooksService) List(ctx context.Context, p *ListParams, opts ...RequestOption) (*List[*Webhook], error) {
 	q, err := p.query(url.Values{})
 	if err != nil {
@@ -77,6 +83,8 @@ func (s *WebhooksService) List(ctx context.Context, p *ListParams, opts ...Reque
 }
 
 // All iterates over every webhook.
+//
+// Conekta API: getWebhooks.
 func (s *WebhooksService) All(ctx context.Context, p *ListParams, opts ...RequestOption) iter.Seq2[*Webhook, error] {
 	return allPages(ctx, func(ctx context.Context, cursor string) (*List[*Webhook], error) {
 		return s.List(ctx, p.after(cursor), opts...)
@@ -84,6 +92,8 @@ func (s *WebhooksService) All(ctx context.Context, p *ListParams, opts ...Reques
 }
 
 // Update changes a webhook (PUT /webhooks/{id}).
+//
+// Conekta API: updateWebhook.
 func (s *WebhooksService) Update(ctx context.Context, id string, p *WebhookUpdateParams, opts ...RequestOption) (*Webhook, error) {
 	if err := check.ID(provider, "webhook", id); err != nil {
 		return nil, err
@@ -100,6 +110,8 @@ func (s *WebhooksService) Update(ctx context.Context, id string, p *WebhookUpdat
 }
 
 // Delete removes a webhook (DELETE /webhooks/{id}).
+//
+// Conekta API: deleteWebhook.
 func (s *WebhooksService) Delete(ctx context.Context, id string, opts ...RequestOption) (*Webhook, error) {
 	if err := check.ID(provider, "webhook", id); err != nil {
 		return nil, err
@@ -109,6 +121,8 @@ func (s *WebhooksService) Delete(ctx context.Context, id string, opts ...Request
 
 // Test asks Conekta to send a test event to the webhook (POST
 // /webhooks/{id}/test).
+//
+// Conekta API: testWebhook.
 func (s *WebhooksService) Test(ctx context.Context, id string, opts ...RequestOption) (*Webhook, error) {
 	if err := check.ID(provider, "webhook", id); err != nil {
 		return nil, err

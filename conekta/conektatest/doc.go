@@ -51,6 +51,20 @@
 // sends one inbound_payment request, as the sandbox's simulator does.
 // SyncCalls reports every such request.
 //
+// # Payment links and order lines
+//
+// Payment links (POST /checkouts) are kept with their order template.
+// PayCheckout does what a customer paying one on Conekta's page causes: it
+// creates an order from the template and charges it (a test token pays at
+// once; a cash charge gives a reference PayAtTill then pays), sending the
+// order's events. A link counts its paid orders and is "Finished" once it
+// took all it may (one payment, or PaymentsLimitCount for a recurrent
+// link); "Finished" and "Cancelled" are the fake's words, the spec shows
+// only "Issued". Until an order has a charge, its products, discounts,
+// shipping costs and taxes can change, and its amount follows; afterwards
+// the fake answers 428, as Conekta does to an order update. Cancelling a
+// refund (DELETE /orders/{id}/refunds/{refund_id}) restores what it took.
+//
 // # Webhooks
 //
 // Events are signed as Conekta signs them: the Digest header is the base64

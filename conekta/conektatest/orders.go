@@ -118,6 +118,7 @@ func (s *Server) newOrderLocked(p *conekta.OrderParams) (*conekta.Order, []json.
 		o.Amount += item.UnitPrice * item.Quantity
 		o.LineItems.Data = append(o.LineItems.Data, &item)
 	}
+	s.addOrderLinesLocked(o, p) // discounts, shipping and taxes (commerce.go)
 	var declineErr error
 	for i, cp := range p.Charges {
 		ch, err := s.newChargeLocked(o, cus, cp, p.PreAuthorize, fmt.Sprintf("charges[%d].", i))

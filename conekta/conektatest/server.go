@@ -100,7 +100,8 @@ type Server struct {
 	// refundReasons keeps each refund's reason, which conekta.Refund has
 	// no field for.
 	refundReasons map[string]string
-	admin         *admin // antifraud, API keys, companies, logs, shipping contacts, fiscal entities (admin.go)
+	admin         *admin   // antifraud, API keys, companies, logs, shipping contacts, fiscal entities (admin.go)
+	checkouts     commerce // payment links (commerce.go)
 }
 
 type customer struct {
@@ -321,6 +322,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("DELETE /webhook_keys/{id}", s.deleteKey)
 	mux.HandleFunc("POST /payment_test", s.paymentTest)
 	s.adminRoutes(mux)
+	s.commerceRoutes(mux) // charges, order lines, payment links (commerce.go)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusNotFound, "resource_not_found_error", "conekta.errors.resource_not_found.entity", "", "The resource was not found.")
 	})
