@@ -29,7 +29,7 @@ func Example() {
 	defer hooks.Close()
 	fake.SetHookURL(hooks.URL)
 
-	btn, _ := fake.Button() // fygaro.NewButton(buttonURL, apiKey, apiSecret) in production
+	btn := fake.Button() // fygaro.NewButton(buttonURL, apiKey, apiSecret) in production
 	link, _ := btn.Link(&fygaro.LinkParams{Amount: fygaro.AmountFromCents(2500), Currency: "USD", CustomReference: "order-42"})
 	pay, err := fake.Pay(ctx, link, nil)
 	if err != nil {
