@@ -47,7 +47,7 @@ func ExampleOrdersService_Create() {
 func ExampleError() {
 	srv := conektatest.NewServer(nil)
 	defer srv.Close()
-	c, _ := srv.Client()
+	c := srv.Client()
 	_, err := c.Orders.Create(context.Background(), &conekta.OrderParams{
 		Currency:     "MXN",
 		CustomerInfo: &conekta.CustomerInfo{Name: "Ana", Email: "ana@example.com", Phone: "+5215555555555"},

@@ -27,10 +27,7 @@ func newConfirmFixture(t *testing.T) *confirmFixture {
 	t.Helper()
 	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 	srv := tokutest.NewServer(t, tokutest.WithClock(func() time.Time { return now }))
-	c, err := srv.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := srv.Client()
 	ctx := t.Context()
 	f := &confirmFixture{c: c, fakeNow: now, day: now.Format("2006-01-02T15:04:05.000000"), amount: "19990", otherAmount: "500"}
 	for _, p := range []struct {

@@ -16,7 +16,7 @@ func ExampleSubscriptionsService_Create() {
 	start := time.Date(2026, time.October, 12, 10, 0, 0, 0, time.UTC)
 	srv := tokutest.NewServer(nil, tokutest.WithClock(func() time.Time { return start }))
 	defer srv.Close()
-	c, _ := srv.Client() // toku.NewClient(apiKey) in production
+	c := srv.Client() // toku.NewClient(apiKey) in production
 	ctx := context.Background()
 
 	cus, err := c.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: "11111111-1"})

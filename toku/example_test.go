@@ -55,7 +55,7 @@ func ExampleParamError() {
 func ExampleError() {
 	srv := tokutest.NewServer(nil)
 	defer srv.Close()
-	c, _ := srv.Client()
+	c := srv.Client()
 	_, err := c.Customers.Get(context.Background(), "cus_missing")
 	var te *toku.Error
 	if errors.Is(err, toku.ErrNotFound) && errors.As(err, &te) {

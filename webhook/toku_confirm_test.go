@@ -22,7 +22,7 @@ func TestTokuConfirmationRefusesUnpaidInvoice(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	srv := tokutest.NewServer(t)
-	c, _ := srv.Client()
+	c := srv.Client()
 	cus, _ := c.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: "1-9"})
 	inv, err := c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cus.ID, ProductID: "p", DueDate: toku.Date{Year: 2026, Month: 1, Day: 1}, Amount: toku.AmountFromWhole(100)})
 	if err != nil {
@@ -72,7 +72,7 @@ func TestTokuConfirmationRefusesForgedReplay(t *testing.T) {
 	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	srv := tokutest.NewServer(t, tokutest.WithClock(clock))
-	c, _ := srv.Client()
+	c := srv.Client()
 	mk := func(rut string, amount int64) (cus, inv string, pay *tokutest.Payment) {
 		cu, err := c.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: rut})
 		if err != nil {
@@ -146,7 +146,7 @@ func TestTokuConfirmationPaths(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	srv := tokutest.NewServer(t)
-	c, _ := srv.Client()
+	c := srv.Client()
 	cus, _ := c.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: "1-9"})
 	inv, _ := c.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cus.ID, ProductID: "p", DueDate: toku.Date{Year: 2026, Month: 1, Day: 1}, Amount: toku.AmountFromWhole(100)})
 	pay, err := srv.PayInvoice(ctx, inv.ID)

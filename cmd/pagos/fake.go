@@ -434,11 +434,7 @@ func (f *fakes) controls() http.Handler {
 		if !readJSON(w, r, &in) {
 			return
 		}
-		sim, err := f.tpaga.EfectySimulator()
-		if err != nil {
-			writeJSON(w, http.StatusInternalServerError, map[string]any{"error": err.Error()})
-			return
-		}
+		sim := f.tpaga.EfectySimulator()
 		before := len(f.tpaga.Deliveries())
 		p, err := sim.Pay(r.Context(), &tpaga.EfectyPaymentParams{Reference: in.Reference, Amount: in.Amount, EfectyOrderID: in.EfectyOrderID})
 		if err != nil {

@@ -4,13 +4,19 @@
 // a till control for what a customer does at an OXXO.
 //
 //	srv := conektatest.NewServer(t, conektatest.WithSigningKey(key)) // closed when the test ends
-//	c, _ := srv.Client()                                            // a *conekta.Client pointed at the fake
-//	h, _ := webhook.NewConektaHandler(srv.PublicKeys(), handle)      // verifies the fake's Digest
-//	wh, _ := c.Webhooks.Create(ctx, &conekta.WebhookParams{URL: hookURL})
+//	c := srv.Client()                                                // a *conekta.Client pointed at the fake; fails t on a bad key
+//	srv.Subscribe(handle)                                            // webhook, keys and loopback server in one call
 //	cus, _ := c.Customers.Create(ctx, &conekta.CustomerParams{..., PaymentSources: []*conekta.PaymentSourceParams{
 //		conekta.CardSourceParams(conektatest.TokenVisa)}})
 //	ord, _ := c.Orders.Create(ctx, &conekta.OrderParams{..., Charges: []*conekta.ChargeParams{conekta.ChargeDefault()}})
 //	srv.Settle(ctx)                                                  // order.paid has reached your handler
+//
+// Subscribe registers a webhook through the fake's API and builds
+// webhook.NewConektaHandler with the fake's public keys, served on
+// loopback. A payment (charge.paid, order.paid) that no active webhook hears
+// of is reported in the test's log. Client and Subscribe fail the test
+// themselves on a setup error (they panic when the fake was started with a
+// nil testing.TB, as a program does).
 //
 // # Cards
 //

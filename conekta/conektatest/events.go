@@ -66,6 +66,9 @@ func (s *Server) dispatch(events ...json.RawMessage) {
 			targets = append(targets, *wh)
 		}
 	}
+	if paid, heard := paymentHeard(targets, parsed); paid != nil && !heard {
+		fake.Warn(s.tb, "conektatest: %s %s: a payment completed, but no active webhook is subscribed to it: no handler heard of it (see Server.Subscribe)", paid.Type, paid.ID)
+	}
 	if len(targets) > 0 && s.inflight == 0 {
 		s.idle = make(chan struct{})
 	}
@@ -85,6 +88,25 @@ func (s *Server) dispatch(events ...json.RawMessage) {
 		}
 	}
 	s.mu.Unlock()
+}
+
+// paymentHeard finds the first payment event (charge.paid, order.paid) of
+// one change, and whether a target is subscribed to any of them.
+func paymentHeard(targets []conekta.Webhook, events []*conekta.Event) (paid *conekta.Event, heard bool) {
+	for _, ev := range events {
+		if ev.Type != conekta.EventChargePaid && ev.Type != conekta.EventOrderPaid {
+			continue
+		}
+		if paid == nil {
+			paid = ev
+		}
+		for _, wh := range targets {
+			if len(wh.SubscribedEvents) == 0 || slices.Contains(wh.SubscribedEvents, ev.Type) {
+				heard = true
+			}
+		}
+	}
+	return paid, heard
 }
 
 // outbox queues the deliveries to one webhook.

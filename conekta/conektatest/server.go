@@ -72,6 +72,8 @@ type Server struct {
 	maxAttempts int
 	syncLimit   time.Duration
 	hc          *http.Client
+	tb          testing.TB      // nil when started without a test
+	hooks       fake.Hooks      // the servers Subscribe started
 	ctx         context.Context // ends at Close: stops delivery retries
 	cancel      context.CancelFunc
 
@@ -203,6 +205,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		refundReasons: map[string]string{},
 		hc:            fake.HTTPClient(),
 		newID:         fake.IDs(),
+		tb:            tb,
 	}
 	for _, o := range opts {
 		o(s)
@@ -238,12 +241,18 @@ func (s *Server) Close() {
 	s.cancel()
 	_ = s.Settle(context.Background())
 	s.srv.Close()
+	s.hooks.CloseAll()
 	s.hc.CloseIdleConnections()
 }
 
-// Client returns a conekta.Client pointed at the fake with its key.
-func (s *Server) Client(opts ...conekta.Option) (*conekta.Client, error) {
-	return conekta.NewClient(s.APIKey, append([]conekta.Option{conekta.WithBaseURL(s.URL)}, opts...)...)
+// Client returns a conekta.Client pointed at the fake with its key. A key
+// or option NewClient refuses fails the test (a panic without one).
+func (s *Server) Client(opts ...conekta.Option) *conekta.Client {
+	c, err := conekta.NewClient(s.APIKey, append([]conekta.Option{conekta.WithBaseURL(s.URL)}, opts...)...)
+	if err != nil {
+		fake.Fail(s.tb, "conektatest: Client: %v", err)
+	}
+	return c
 }
 
 // PublicKeys returns the public halves of the fake's active webhook keys,

@@ -27,11 +27,7 @@ func conektaClient(p *printer, env func(string) string) (c *conekta.Client, fake
 	}
 	fake = conektatest.NewServer(nil)
 	p.step("started the Conekta fake at %s (set CONEKTA_API_KEY to use the sandbox)", fake.URL)
-	if c, err = fake.Client(); err != nil {
-		fake.Close()
-		return nil, nil, err
-	}
-	return c, fake, nil
+	return fake.Client(), fake, nil
 }
 
 // conektaHooks registers a webhook at a loopback server and mounts a

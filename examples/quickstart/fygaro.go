@@ -58,10 +58,7 @@ func fygaroFlow(ctx context.Context, p *printer, env func(string) string) error 
 	fake.SetHookURL(hooks.URL + "/webhooks/fygaro")
 	p.step("set the button's hook URL to %s/webhooks/fygaro (hook credential %s)", hooks.URL, fake.HookKeyID)
 
-	btn, err := fake.Button()
-	if err != nil {
-		return err
-	}
+	btn := fake.Button()
 	link, err := btn.Link(&fygaro.LinkParams{
 		Amount: total, Currency: currency, CustomReference: orderID, ExpiresAt: time.Now().Add(time.Hour),
 		Client: fygaro.ClientData{Name: "Ana Pérez", Email: "ana@example.com"},

@@ -30,14 +30,8 @@ func tpagaFlow(ctx context.Context, p *printer, env func(string) string) error {
 	fake := tpagatest.NewServer(nil, tpagatest.WithNotify(hooks.URL+"/webhooks/tpaga", agreed))
 	defer fake.Close()
 	p.step("started the Tpaga fake at %s (set TPAGA_TOKEN to use Tpaga's staging)", fake.URL)
-	c, err := fake.Client()
-	if err != nil {
-		return err
-	}
-	sim, err := fake.EfectySimulator()
-	if err != nil {
-		return err
-	}
+	c := fake.Client()
+	sim := fake.EfectySimulator()
 
 	received := make(chan *tpaga.Notification, 4)
 	h, err := webhook.NewTpagaHandler(agreed, func(ctx context.Context, n *tpaga.Notification) error {

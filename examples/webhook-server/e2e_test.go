@@ -165,7 +165,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// Toku: a customer, an invoice and an endpoint pointing at the server.
 	tk := tokutest.NewServer(t)
-	tc, _ := tk.Client()
+	tc := tk.Client()
 	tcus, err := tc.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: "11111111-1", Mail: "ana@example.com"})
 	if err != nil {
 		t.Fatal(err)
@@ -182,7 +182,7 @@ func TestEndToEnd(t *testing.T) {
 	// Conekta: a webhook, the signing key's PEM, a card customer and a
 	// customer with a recurring cash reference for the till.
 	ck := conektatest.NewServer(t)
-	cc, _ := ck.Client()
+	cc := ck.Client()
 	if _, err := cc.Webhooks.Create(ctx, &conekta.WebhookParams{URL: base + "/webhooks/conekta",
 		SubscribedEvents: []conekta.EventType{conekta.EventOrderPaid, conekta.EventChargePaid}}); err != nil {
 		t.Fatal(err)
@@ -222,8 +222,8 @@ func TestEndToEnd(t *testing.T) {
 	// Tpaga: the fake notifies the server with the agreed Authorization.
 	const tpagaAuth = "Basic ZTJlLXRwYWdhLWFncmVlZA=="
 	tp := tpagatest.NewServer(t, tpagatest.WithNotify(base+"/webhooks/tpaga", tpagaAuth))
-	tpc, _ := tp.Client()
-	sim, _ := tp.EfectySimulator()
+	tpc := tp.Client()
+	sim := tp.EfectySimulator()
 
 	srv := startServer(t, addr,
 		"TOKU_WEBHOOK_SECRET="+string(ep.Secret),
@@ -296,10 +296,7 @@ func TestEndToEnd(t *testing.T) {
 	})
 
 	t.Run("fygaro", func(t *testing.T) {
-		btn, err := fg.Button()
-		if err != nil {
-			t.Fatal(err)
-		}
+		btn := fg.Button()
 		link, err := btn.Link(&fygaro.LinkParams{Amount: fygaro.AmountFromCents(2500), Currency: "USD", CustomReference: "order-42", ExpiresAt: time.Now().Add(time.Hour)})
 		if err != nil {
 			t.Fatal(err)
@@ -510,7 +507,7 @@ func TestTwoReplicasShareDedupe(t *testing.T) {
 	tk := tokutest.NewServer(t, tokutest.WithIDs(func(prefix string) string {
 		return fmt.Sprintf("%s%d_%d", prefix, run, n.Add(1))
 	}))
-	tc, _ := tk.Client()
+	tc := tk.Client()
 	cus, _ := tc.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: "22222222-2"})
 	inv, err := tc.Invoices.Create(ctx, &toku.InvoiceParams{Customer: cus.ID, ProductID: "plan", DueDate: toku.Date{Year: 2026, Month: 12, Day: 1}, Amount: toku.AmountFromWhole(5000)})
 	if err != nil {

@@ -3,12 +3,16 @@
 // records payments and posts correctly signed hooks to your handler.
 //
 //	srv := fygarotest.NewServer(t)          // closed when the test ends
-//	h, _ := webhook.NewFygaroHandler(srv.HookKeys(), myHookFunc)
-//	hooks := httptest.NewServer(h)
-//	srv.SetHookURL(hooks.URL)
-//	btn, _ := srv.Button()                  // a fygaro.Button for the fake's button
+//	srv.Subscribe(myHookFunc)               // hook URL, keys, clock and loopback server in one call
+//	btn := srv.Button()                     // a fygaro.Button for the fake's button; fails t on a bad credential
 //	link, _ := btn.Link(&fygaro.LinkParams{Amount: fygaro.AmountFromCents(2500), Currency: "USD", CustomReference: "order-42"})
 //	pay, _ := srv.Pay(ctx, link, nil)       // the hook reaches your handler
+//
+// Subscribe sets the button's hook URL and builds webhook.NewFygaroHandler
+// with the fake's keyring and clock, served on loopback. A payment made
+// while the button has no hook URL is reported in the test's log. Button
+// and Subscribe fail the test themselves on a setup error (they panic when
+// the fake was started with a nil testing.TB, as a program does).
 //
 // Opening a link (Open, or Pay) checks it as Fygaro's checkout page would: a
 // dynamic link must be HS256 with the fake's API key as kid, signed with its

@@ -3,11 +3,9 @@ package fygarotest_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 
 	"github.com/pagos-go/pagos/fygaro"
 	"github.com/pagos-go/pagos/fygaro/fygarotest"
-	"github.com/pagos-go/pagos/webhook"
 )
 
 // A customer pays a dynamic link at the fake checkout; the hook reaches a
@@ -17,7 +15,7 @@ func Example() {
 	fake := fygarotest.NewServer(nil)
 	defer fake.Close()
 
-	h, _ := webhook.NewFygaroHandler(fake.HookKeys(), func(ctx context.Context, hook *fygaro.Hook) error {
+	fake.Subscribe(func(ctx context.Context, hook *fygaro.Hook) error { // hook URL, keys and clock in one call
 		c, err := hook.Claims()
 		if err != nil {
 			return err
@@ -25,11 +23,8 @@ func Example() {
 		fmt.Println("paid", c.CustomReference, c.Amount, c.Currency, "as", hook.Reference)
 		return nil
 	})
-	hooks := httptest.NewServer(h)
-	defer hooks.Close()
-	fake.SetHookURL(hooks.URL)
 
-	btn, _ := fake.Button() // fygaro.NewButton(buttonURL, apiKey, apiSecret) in production
+	btn := fake.Button() // fygaro.NewButton(buttonURL, apiKey, apiSecret) in production
 	link, _ := btn.Link(&fygaro.LinkParams{Amount: fygaro.AmountFromCents(2500), Currency: "USD", CustomReference: "order-42"})
 	pay, err := fake.Pay(ctx, link, nil)
 	if err != nil {

@@ -98,6 +98,8 @@ type Server struct {
 	sleep func(ctx context.Context, d time.Duration) error
 	kind  HookKind
 	hc    *http.Client
+	tb    testing.TB // nil when started without a test
+	hooks fake.Hooks // the servers Subscribe started
 
 	mu         sync.Mutex
 	hookURL    string
@@ -151,6 +153,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		sleep: wait.For,
 		hc:    fake.HTTPClient(),
 		newID: fake.IDs(),
+		tb:    tb,
 	}
 	for _, o := range opts {
 		o(s)
@@ -170,13 +173,19 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 // Close shuts the fake down.
 func (s *Server) Close() {
 	s.srv.Close()
+	s.hooks.CloseAll()
 	s.hc.CloseIdleConnections()
 }
 
 // Button returns a fygaro.Button for the fake's button, signing with the
-// fake's API credential.
-func (s *Server) Button(opts ...fygaro.Option) (*fygaro.Button, error) {
-	return fygaro.NewButton(s.ButtonURL, s.APIKey, string(s.APISecret), opts...)
+// fake's API credential. A credential or option NewButton refuses fails the
+// test (a panic without one).
+func (s *Server) Button(opts ...fygaro.Option) *fygaro.Button {
+	b, err := fygaro.NewButton(s.ButtonURL, s.APIKey, string(s.APISecret), opts...)
+	if err != nil {
+		fake.Fail(s.tb, "fygarotest: Button: %v", err)
+	}
+	return b
 }
 
 // HookKeys returns the keyring that verifies the fake's hooks.
@@ -472,6 +481,7 @@ func (s *Server) deliver(ctx context.Context, p *Payment) (*Delivery, error) {
 	target, suspended := s.hookURL, s.suspended
 	s.mu.Unlock()
 	if target == "" {
+		fake.Warn(s.tb, "fygarotest: payment %s completed, but the button has no hook URL: no handler heard of it (see Server.Subscribe)", p.Reference)
 		return nil, nil
 	}
 	d := Delivery{Reference: p.Reference, URL: target}

@@ -69,10 +69,7 @@ func newFake(t *testing.T, opts ...fygarotest.Option) *fygarotest.Server {
 
 func link(t *testing.T, fake *fygarotest.Server, p *fygaro.LinkParams) string {
 	t.Helper()
-	btn, err := fake.Button(fygaro.WithClock(func() time.Time { return t0 }))
-	if err != nil {
-		t.Fatal(err)
-	}
+	btn := fake.Button(fygaro.WithClock(func() time.Time { return t0 }))
 	l, err := btn.Link(p)
 	if err != nil {
 		t.Fatal(err)

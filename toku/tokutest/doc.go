@@ -3,12 +3,20 @@
 // payments, validated as Toku does, with controls for what a customer does
 // at Toku's portal and for the passing of time.
 //
-//	srv := tokutest.NewServer(t)          // closed when the test ends
-//	c, _ := srv.Client()                  // a toku.Client pointed at the fake
+//	srv := tokutest.NewServer(t)                                        // closed when the test ends
+//	c := srv.Client()                                                   // a toku.Client pointed at the fake; fails t on a bad key
+//	srv.Subscribe(handle, webhook.WithTokuConfirmation(c))              // endpoint, secret, clock and loopback server in one call
 //	cus, _ := c.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: "11111111-1"})
 //	inv, _ := c.Invoices.Create(ctx, &toku.InvoiceParams{...})
-//	ep, _ := c.WebhookEndpoints.Create(ctx, &toku.WebhookEndpointParams{URL: hookURL, EnabledEvents: ...})
-//	pay, _ := srv.PayInvoice(ctx, inv.ID) // signed events reach your handler
+//	pay, _ := srv.PayInvoice(ctx, inv.ID)                               // signed events have reached handle
+//
+// Subscribe registers a webhook endpoint through the fake's API for every
+// event type the fake sends, and builds webhook.NewTokuHandler with its
+// secret and the fake's clock, served on loopback. A payment that no enabled
+// endpoint hears of is reported in the test's log, so a missing
+// subscription is not silent. Client and Subscribe fail the test
+// themselves on a setup error (they panic when the fake was started with a
+// nil testing.TB, as a program does).
 //
 // Events are signed with each endpoint's secret over "t.<event id>", as
 // Toku documents (WithSignedBody signs the raw body instead). Deliveries to

@@ -48,6 +48,8 @@ type Server struct {
 	signed      toku.Signed
 	maxAttempts int
 	hc          *http.Client
+	tb          testing.TB // nil when started without a test
+	hooks       fake.Hooks // the servers Subscribe started
 
 	mu           sync.Mutex
 	customers    map[string]*toku.Customer
@@ -133,6 +135,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		hc:          fake.HTTPClient(),
 		newID:       fake.IDs(),
 		sleep:       wait.For,
+		tb:          tb,
 	}
 	for _, o := range opts {
 		o(s)
@@ -151,12 +154,18 @@ func (s *Server) Close() {
 	s.stopBackground()
 	s.srv.Close()
 	s.Settle()
+	s.hooks.CloseAll()
 	s.hc.CloseIdleConnections()
 }
 
-// Client returns a toku.Client pointed at the fake with its API key.
-func (s *Server) Client(opts ...toku.Option) (*toku.Client, error) {
-	return toku.NewClient(s.APIKey, append([]toku.Option{toku.WithBaseURL(s.URL)}, opts...)...)
+// Client returns a toku.Client pointed at the fake with its API key. A key
+// or option NewClient refuses fails the test (a panic without one).
+func (s *Server) Client(opts ...toku.Option) *toku.Client {
+	c, err := toku.NewClient(s.APIKey, append([]toku.Option{toku.WithBaseURL(s.URL)}, opts...)...)
+	if err != nil {
+		fake.Fail(s.tb, "tokutest: Client: %v", err)
+	}
+	return c
 }
 
 func (s *Server) routes() http.Handler {
@@ -682,6 +691,9 @@ func (s *Server) PayInvoice(ctx context.Context, invoiceID string) (*Payment, er
 	}
 	for _, b := range bodies {
 		p.Deliveries = append(p.Deliveries, s.emit(ctx, b.typ, b.payload)...)
+	}
+	if len(p.Deliveries) == 0 {
+		fake.Warn(s.tb, "tokutest: invoice %s was paid, but no enabled webhook endpoint is subscribed to its events: no handler heard of it (see Server.Subscribe)", inv.ID)
 	}
 	return p, nil
 }

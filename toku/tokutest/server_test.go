@@ -75,10 +75,7 @@ func newWorld(t *testing.T, events []toku.EventType, fakeOpts []tokutest.Option,
 	t.Helper()
 	ctx := t.Context()
 	w := &world{srv: tokutest.NewServer(t, fakeOpts...)}
-	var err error
-	if w.c, err = w.srv.Client(); err != nil {
-		t.Fatal(err)
-	}
+	w.c = w.srv.Client()
 	w.rc = newReceiver(t, func() string { return string(w.ep.Secret) }, func() []webhook.TokuOption {
 		var opts []webhook.TokuOption
 		for _, o := range hookOpts {
@@ -255,7 +252,7 @@ func TestFakeValidatesLikeToku(t *testing.T) {
 	if _, err := bad.Customers.List(ctx, nil); !errors.Is(err, toku.ErrUnauthorized) {
 		t.Fatalf("wrong key: %v, want ErrUnauthorized", err)
 	}
-	c, _ := srv.Client()
+	c := srv.Client()
 	if _, err := c.Customers.Get(ctx, "cus_nope"); !errors.Is(err, toku.ErrNotFound) {
 		t.Fatalf("unknown id: %v", err)
 	}
@@ -283,7 +280,7 @@ func TestFakeValidatesLikeToku(t *testing.T) {
 func TestListPaginationAndDeterministicIDs(t *testing.T) {
 	t.Parallel()
 	srv := tokutest.NewServer(t)
-	c, _ := srv.Client()
+	c := srv.Client()
 	ctx := t.Context()
 	var want []string
 	for i := range 5 {

@@ -32,10 +32,8 @@ func newSubWorld(t *testing.T, events ...toku.EventType) *subWorld {
 	start := time.Date(2026, time.October, 12, 15, 0, 0, 0, time.UTC)
 	w := &subWorld{srv: tokutest.NewServer(t, tokutest.WithClock(func() time.Time { return start }),
 		tokutest.WithSleep(func(context.Context, time.Duration) error { return nil }))}
+	w.c = w.srv.Client()
 	var err error
-	if w.c, err = w.srv.Client(); err != nil {
-		t.Fatal(err)
-	}
 	var ep *toku.WebhookEndpoint
 	w.rc = newReceiver(t, func() string { return string(ep.Secret) }, func() []webhook.TokuOption {
 		return []webhook.TokuOption{webhook.WithClock(w.srv.Now)} // the fake's clock moves with Advance

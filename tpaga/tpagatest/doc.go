@@ -3,12 +3,20 @@
 // permanent references, enabling and disabling, reference details with
 // deposit intents, and deposit notifications posted to your handler.
 //
-//	srv := tpagatest.NewServer(t, tpagatest.WithNotify(hookURL, "Basic 1234567890")) // closed when the test ends
-//	c, _ := srv.Client()            // a tpaga.Client pointed at the fake
-//	sim, _ := srv.EfectySimulator() // the kiosk
+//	srv := tpagatest.NewServer(t) // closed when the test ends
+//	srv.Subscribe(handle)         // notification URL, Authorization and loopback server in one call
+//	c := srv.Client()             // a tpaga.Client pointed at the fake; fails t on a bad token
+//	sim := srv.EfectySimulator()  // the kiosk
 //	ref, _ := c.References.Create(ctx, &tpaga.ReferenceParams{...})
 //	_, _ = sim.Pay(ctx, &tpaga.EfectyPaymentParams{Reference: ref.Reference, Amount: 20000})
-//	// the notification has reached the handler at hookURL when Pay returns
+//	// the notification has reached handle when Pay returns
+//
+// Subscribe sets the notification URL with NotifyAuthorization and builds
+// webhook.NewTpagaHandler for that value, served on loopback (WithNotify and
+// SetNotify set a URL of your own). A deposit made while no notification URL
+// is set is reported in the test's log. Client, EfectySimulator and
+// Subscribe fail the test themselves on a setup error (they panic when the
+// fake was started with a nil testing.TB, as a program does).
 //
 // # What it checks, as Tpaga does
 //
@@ -33,7 +41,8 @@
 // # Notifications
 //
 // A payment records a deposit intent, visible in the reference's details,
-// and posts the notification to the URL set with WithNotify, with the
+// and posts the notification to the URL set with Subscribe, WithNotify or
+// SetNotify, with the
 // agreed Authorization value, before Pay returns. Only a 200 counts, as for
 // Tpaga; anything else is retried with waits of 1 s, 2 s, 4 s, … up to
 // WithMaxAttempts (default 5). WithSleep makes the waits instant.

@@ -64,11 +64,13 @@ type Server struct {
 	newID       func(prefix string) string
 	sleep       func(ctx context.Context, d time.Duration) error
 	maxAttempts int
-	notifyURL   string
-	notifyAuth  string
 	hc          *http.Client
+	tb          testing.TB // nil when started without a test
+	hooks       fake.Hooks // the servers Subscribe started
 
 	mu         sync.Mutex
+	notifyURL  string // set by WithNotify, SetNotify or Subscribe
+	notifyAuth string
 	refs       map[string]*reference // by reference as Tpaga returns it
 	tokens     map[string]string     // idempotency_token → single-use reference
 	deposits   map[string]*deposit   // by efecty order id
@@ -167,6 +169,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		tokens:       map[string]string{},
 		deposits:     map[string]*deposit{},
 		hc:           fake.HTTPClient(),
+		tb:           tb,
 	}
 	var n int
 	var nmu sync.Mutex
@@ -194,18 +197,45 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 // Close shuts the fake down.
 func (s *Server) Close() {
 	s.srv.Close()
+	s.hooks.CloseAll()
 	s.hc.CloseIdleConnections()
 }
 
-// Client returns a tpaga.Client pointed at the fake with its token.
-func (s *Server) Client(opts ...tpaga.Option) (*tpaga.Client, error) {
-	return tpaga.NewClient(s.Token, append([]tpaga.Option{tpaga.WithBaseURL(s.URL)}, opts...)...)
+// Client returns a tpaga.Client pointed at the fake with its token. A token
+// or option NewClient refuses fails the test (a panic without one).
+func (s *Server) Client(opts ...tpaga.Option) *tpaga.Client {
+	c, err := tpaga.NewClient(s.Token, append([]tpaga.Option{tpaga.WithBaseURL(s.URL)}, opts...)...)
+	if err != nil {
+		fake.Fail(s.tb, "tpagatest: Client: %v", err)
+	}
+	return c
 }
 
 // EfectySimulator returns a tpaga.EfectySimulator pointed at the fake with
-// its API key.
-func (s *Server) EfectySimulator(opts ...tpaga.Option) (*tpaga.EfectySimulator, error) {
-	return tpaga.NewEfectySimulator(s.EfectyAPIKey, append([]tpaga.Option{tpaga.WithBaseURL(s.URL)}, opts...)...)
+// its API key. A key or option refused fails the test (a panic without
+// one).
+func (s *Server) EfectySimulator(opts ...tpaga.Option) *tpaga.EfectySimulator {
+	sim, err := tpaga.NewEfectySimulator(s.EfectyAPIKey, append([]tpaga.Option{tpaga.WithBaseURL(s.URL)}, opts...)...)
+	if err != nil {
+		fake.Fail(s.tb, "tpagatest: EfectySimulator: %v", err)
+	}
+	return sim
+}
+
+// SetNotify sets the URL deposit notifications are posted to and the
+// Authorization value they carry, as agreed with Tpaga (it has no API for
+// it); "" turns notifications off.
+func (s *Server) SetNotify(url, authorization string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.notifyURL, s.notifyAuth = url, authorization
+}
+
+// notifyTarget returns the notification URL and Authorization value.
+func (s *Server) notifyTarget() (url, authorization string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.notifyURL, s.notifyAuth
 }
 
 func (s *Server) routes() http.Handler {
@@ -502,8 +532,10 @@ func (s *Server) pay(w http.ResponseWriter, r *http.Request) {
 	s.deposits[d.EfectyOrderID] = d
 	s.mu.Unlock()
 
-	if s.notifyURL != "" {
+	if url, _ := s.notifyTarget(); url != "" {
 		s.notify(r.Context(), d)
+	} else {
+		fake.Warn(s.tb, "tpagatest: deposit %s to reference %s completed, but no notification URL is set: no handler heard of it (see Server.Subscribe)", d.EfectyOrderID, d.Reference)
 	}
 	fake.WriteJSON(w, http.StatusOK, payAnswer(d))
 }
@@ -519,21 +551,22 @@ func payAnswer(d *deposit) map[string]any {
 // growing waits until it gets 200 (Tpaga counts nothing else) or the
 // attempts run out.
 func (s *Server) notify(ctx context.Context, d *deposit) Delivery {
-	del := Delivery{Reference: d.Reference, EfectyOrderID: d.EfectyOrderID, URL: s.notifyURL}
-	del.Attempts, del.StatusCode, del.Err = fake.Retry(ctx, s.maxAttempts, s.sleep, func() (int, error) { return s.post(ctx, d.notification) })
+	url, auth := s.notifyTarget()
+	del := Delivery{Reference: d.Reference, EfectyOrderID: d.EfectyOrderID, URL: url}
+	del.Attempts, del.StatusCode, del.Err = fake.Retry(ctx, s.maxAttempts, s.sleep, func() (int, error) { return s.post(ctx, url, auth, d.notification) })
 	s.mu.Lock()
 	s.deliveries = append(s.deliveries, del)
 	s.mu.Unlock()
 	return del
 }
 
-func (s *Server) post(ctx context.Context, body []byte) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.notifyURL, bytes.NewReader(body))
+func (s *Server) post(ctx context.Context, url, auth string, body []byte) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", s.notifyAuth)
+	req.Header.Set("Authorization", auth)
 	return fake.Send(s.hc, req, fake.Only200) // Tpaga retries until it gets 200
 }
 
@@ -542,11 +575,12 @@ func (s *Server) post(ctx context.Context, body []byte) (int, error) {
 func (s *Server) Resend(ctx context.Context, efectyOrderID string) (Delivery, error) {
 	s.mu.Lock()
 	d, ok := s.deposits[efectyOrderID]
+	url := s.notifyURL
 	s.mu.Unlock()
 	switch {
 	case !ok:
 		return Delivery{}, fmt.Errorf("tpagatest: no deposit with efecty order id %q", efectyOrderID)
-	case s.notifyURL == "":
+	case url == "":
 		return Delivery{}, fmt.Errorf("tpagatest: no notification URL; start the fake WithNotify")
 	}
 	return s.notify(ctx, d), nil

@@ -70,13 +70,8 @@ func newWorld(t *testing.T, opts ...tpagatest.Option) *world {
 	t.Helper()
 	w := &world{rc: newReceiver(t)}
 	w.srv = tpagatest.NewServer(t, append([]tpagatest.Option{tpagatest.WithNotify(w.rc.srv.URL, agreed)}, opts...)...)
-	var err error
-	if w.c, err = w.srv.Client(); err != nil {
-		t.Fatal(err)
-	}
-	if w.sim, err = w.srv.EfectySimulator(); err != nil {
-		t.Fatal(err)
-	}
+	w.c = w.srv.Client()
+	w.sim = w.srv.EfectySimulator()
 	return w
 }
 
@@ -240,8 +235,8 @@ func TestNotificationOnlyA200Counts(t *testing.T) {
 	t.Cleanup(merchant.Close)
 	srv := tpagatest.NewServer(t, tpagatest.WithNotify(merchant.URL, agreed), tpagatest.WithMaxAttempts(3),
 		tpagatest.WithSleep(func(context.Context, time.Duration) error { return nil }))
-	c, _ := srv.Client()
-	sim, _ := srv.EfectySimulator()
+	c := srv.Client()
+	sim := srv.EfectySimulator()
 	ref, err := c.References.Create(t.Context(), &tpaga.ReferenceParams{Requester: noa, Description: "d"})
 	if err != nil {
 		t.Fatal(err)
@@ -266,8 +261,8 @@ func TestFakeAuthenticatesAndValidatesLikeTpaga(t *testing.T) {
 	if _, err := badSim.Lookup(ctx, "575600000001"); !errors.Is(err, tpaga.ErrUnauthorized) {
 		t.Fatalf("wrong simulator key: %v", err)
 	}
-	c, _ := srv.Client()
-	sim, _ := srv.EfectySimulator()
+	c := srv.Client()
+	sim := srv.EfectySimulator()
 	if _, err := c.ReferenceDetails.Get(ctx, "TSNOSUCHREF0"); !errors.Is(err, tpaga.ErrNotFound) {
 		t.Fatalf("unknown reference: %v", err)
 	}
@@ -359,8 +354,8 @@ func TestDeterministicIDsAndClock(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 11, 24, 15, 4, 5, 0, time.UTC)
 	srv := tpagatest.NewServer(t, tpagatest.WithClock(func() time.Time { return at }), tpagatest.WithPrefix("ZZ"))
-	c, _ := srv.Client()
-	sim, _ := srv.EfectySimulator()
+	c := srv.Client()
+	sim := srv.EfectySimulator()
 	ctx := t.Context()
 	ref, _ := c.References.Create(ctx, &tpaga.ReferenceParams{Requester: noa, Description: "d"})
 	perm, _ := c.PermanentReferences.Create(ctx, &tpaga.PermanentReferenceParams{Requester: noa, Description: "d"})

@@ -27,10 +27,7 @@ import (
 func newFake(t *testing.T, opts ...conektatest.Option) (*conektatest.Server, *conekta.Client) {
 	t.Helper()
 	srv := conektatest.NewServer(t, append([]conektatest.Option{conektatest.WithSigningKey(testutil.RSAKey())}, opts...)...)
-	c, err := srv.Client(conekta.WithHTTPClient(&http.Client{Transport: newSpecTransport(t)}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := srv.Client(conekta.WithHTTPClient(&http.Client{Transport: newSpecTransport(t)}))
 	return srv, c
 }
 
@@ -383,10 +380,7 @@ func TestPaymentTestEndpoint(t *testing.T) {
 func TestAPIVersion200UsesOxxoRecurrent(t *testing.T) {
 	t.Parallel()
 	srv, _ := newFake(t)
-	c, err := srv.Client(conekta.WithAPIVersion(conekta.APIVersion200))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := srv.Client(conekta.WithAPIVersion(conekta.APIVersion200))
 	// The 2.0.0 guide creates customers without a phone.
 	cus, err := c.Customers.Create(t.Context(), &conekta.CustomerParams{Name: "Fulanito", Email: "f@example.com",
 		PaymentSources: []*conekta.PaymentSourceParams{c.RecurringCashSource()}})
