@@ -99,6 +99,7 @@ type Server struct {
 	// refundReasons keeps each refund's reason, which conekta.Refund has
 	// no field for.
 	refundReasons map[string]string
+	billing       *billing // plans, subscriptions, payouts, transfers (billing.go)
 }
 
 type customer struct {
@@ -318,6 +319,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("PUT /webhook_keys/{id}", s.updateKey)
 	mux.HandleFunc("DELETE /webhook_keys/{id}", s.deleteKey)
 	mux.HandleFunc("POST /payment_test", s.paymentTest)
+	s.billingRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusNotFound, "resource_not_found_error", "conekta.errors.resource_not_found.entity", "", "The resource was not found.")
 	})
