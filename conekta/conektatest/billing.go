@@ -98,6 +98,10 @@ func (s *Server) Advance(d time.Duration) {
 	s.dispatch(events...)
 }
 
+// Now returns the fake's clock: WithClock's time (time.Now by default)
+// plus every Advance so far.
+func (s *Server) Now() time.Time { return s.now() }
+
 // billLocked charges every subscription that is due.
 func (s *Server) billLocked() []json.RawMessage {
 	now := s.now()
