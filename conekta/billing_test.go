@@ -2,6 +2,7 @@ package conekta
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -453,4 +454,25 @@ func TestBillingEventAccessors(t *testing.T) {
 	if EventSubscriptionPaid.Object() != "subscription" || EventPayoutOrderClosed.Object() != "payout_order" {
 		t.Error("Object() of the new types")
 	}
+}
+
+// FuzzBillingResults: the new results decode bodies from the network (and
+// from events) and must never panic; whatever decodes keeps Raw.
+func FuzzBillingResults(f *testing.F) {
+	for _, seed := range []string{planJSON, subscriptionJSON, portalJSON, balanceJSON, transactionJSON, payoutOrderJSON,
+		strings.Replace(transferJSON, "%s", "method", 1), strings.Replace(transferJSON, "%s", "destination", 1),
+		`{"method":null,"destination":{}}`, `{"amount":"1"}`, `[]`, `null`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, v := range []interface {
+			UnmarshalJSON([]byte) error
+		}{new(Plan), new(Subscription), new(CustomerPortal), new(Balance), new(Transaction), new(Transfer), new(PayoutOrder)} {
+			_ = v.UnmarshalJSON(b)
+		}
+		var tr Transfer
+		if err := json.Unmarshal(b, &tr); err == nil && len(tr.Raw) == 0 {
+			t.Fatalf("a decoded transfer lost Raw: %q", b)
+		}
+	})
 }

@@ -84,7 +84,8 @@ func (s *Server) billingRoutes(mux *http.ServeMux) {
 // order.paid and charge.paid, or subscription.payment_failed and
 // past_due); a past_due one is tried again every plan's retry_delay_hours
 // (48 by default) and canceled after max_retries failures
-// (subscription.canceled). Paid charges older than SettlementDelay become
+// (subscription.canceled). The orders and charges it makes carry the
+// clock's new time. Paid charges older than SettlementDelay become
 // available in the balance. Events go out in the background; Settle waits
 // for them.
 func (s *Server) Advance(d time.Duration) {

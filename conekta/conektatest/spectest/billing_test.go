@@ -320,3 +320,60 @@ func TestBillingRefusals(t *testing.T) {
 		t.Errorf("empty balance %+v, %v", bal, err)
 	}
 }
+
+// A plan with a trial charges nothing until the trial ends; a payout order
+// the customer collects is closed, and its money stays out of the balance.
+func TestTrialThenFirstChargeAndCollectedPayout(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	srv, c := newFake(t, fixedClock())
+	rc := newReceiver(t, srv.PublicKeys())
+	subscribe(t, c, rc.srv.URL, conekta.EventSubscriptionPaid, conekta.EventPayoutOrderClosed)
+	plan, err := c.Plans.Create(ctx, &conekta.PlanParams{Name: "Quincenal", Amount: 10000, Interval: conekta.IntervalHalfMonth, Frequency: 1, TrialPeriodDays: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cus := cardCustomer(t, c, conektatest.TokenVisa)
+	sub, err := c.Subscriptions.Create(ctx, cus.ID, &conekta.SubscriptionParams{PlanID: plan.ID})
+	trialEnd := start.AddDate(0, 0, 7)
+	if err != nil || sub.Status != conekta.SubscriptionInTrial || !sub.TrialEnd.Equal(trialEnd) || sub.LastBillingCycleOrderID != "" {
+		t.Fatalf("trialing subscription %+v, %v", sub, err)
+	}
+	srv.Advance(7 * 24 * time.Hour)
+	if a, p := srv.Balance("MXN"); a != 0 || p == 0 {
+		t.Fatalf("just charged: available %d pending %d, want it all pending", a, p)
+	}
+	srv.Advance(conektatest.SettlementDelay)
+	got, err := c.Subscriptions.Get(ctx, cus.ID, sub.ID)
+	if err != nil || got.Status != conekta.SubscriptionActive || !got.BillingCycleStart.Equal(trialEnd) || !got.BillingCycleEnd.Equal(trialEnd.AddDate(0, 0, 15)) {
+		t.Fatalf("after the trial %+v, %v", got, err)
+	}
+	net := int64(10000 - 10000*35/1000)
+	if a, p := srv.Balance("MXN"); a != net || p != 0 {
+		t.Fatalf("balance available %d pending %d, want %d available", a, p, net)
+	}
+	po, err := c.PayoutOrders.Create(ctx, &conekta.PayoutOrderParams{Amount: 3000, Currency: "MXN", CustomerID: cus.ID, Reason: "Devolución",
+		ExpiresAt: conekta.TimeOf(start.AddDate(0, 1, 0))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.CollectPayout(po.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.CollectPayout(po.ID); err == nil {
+		t.Fatal("a payout order was collected twice")
+	}
+	closed, err := c.PayoutOrders.Get(ctx, po.ID)
+	if err != nil || closed.Status != conekta.PayoutOrderClosed {
+		t.Fatalf("collected payout order %+v, %v", closed, err)
+	}
+	if a, _ := srv.Balance("MXN"); a != net-3000 {
+		t.Fatalf("available %d after the payout, want %d", a, net-3000)
+	}
+	if err := srv.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]conekta.EventType{conekta.EventSubscriptionPaid, conekta.EventPayoutOrderClosed}, rc.types()); diff != "" {
+		t.Fatalf("events (-want +got):\n%s", diff)
+	}
+}
