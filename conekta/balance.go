@@ -14,15 +14,15 @@ type BalanceService service
 // Balance is the account's money at Conekta, per currency, in each state.
 // Every amount is int64 centavos.
 type Balance struct {
-	Available              []*BalanceAmount `json:"available"` // can be paid out
-	Pending                []*BalanceAmount `json:"pending"`   // paid charges not yet available
-	Retained               []*BalanceAmount `json:"retained"`
-	TemporarilyRetained    []*BalanceAmount `json:"temporarily_retained"`
-	RetentionAmount        []*BalanceAmount `json:"retention_amount"`
-	TargetRetentionAmount  []*BalanceAmount `json:"target_retention_amount"`
-	CashoutRetentionAmount []*BalanceAmount `json:"cashout_retention_amount"`
-	ConektaRetention       []*BalanceAmount `json:"conekta_retention"`
-	Gateway                []*BalanceAmount `json:"gateway"`
+	Available              BalanceAmounts `json:"available"` // can be paid out
+	Pending                BalanceAmounts `json:"pending"`   // paid charges not yet available
+	Retained               BalanceAmounts `json:"retained"`
+	TemporarilyRetained    BalanceAmounts `json:"temporarily_retained"`
+	RetentionAmount        BalanceAmounts `json:"retention_amount"`
+	TargetRetentionAmount  BalanceAmounts `json:"target_retention_amount"`
+	CashoutRetentionAmount BalanceAmounts `json:"cashout_retention_amount"`
+	ConektaRetention       BalanceAmounts `json:"conekta_retention"`
+	Gateway                BalanceAmounts `json:"gateway"`
 	// TargetCollateralAmount is an object the spec leaves undescribed.
 	TargetCollateralAmount json.RawMessage `json:"target_collateral_amount,omitempty"`
 	// Raw is the balance as Conekta sent it.
@@ -41,8 +41,11 @@ type BalanceAmount struct {
 	Currency string `json:"currency"`
 }
 
-// In returns the amount in currency ("MXN") of amounts, 0 when absent.
-func In(amounts []*BalanceAmount, currency string) int64 {
+// BalanceAmounts are one state of the balance, an amount per currency.
+type BalanceAmounts []*BalanceAmount
+
+// In returns the centavos in currency ("MXN"), 0 when absent.
+func (amounts BalanceAmounts) In(currency string) int64 {
 	for _, a := range amounts {
 		if a != nil && a.Currency == currency {
 			return a.Amount

@@ -180,7 +180,7 @@ func TestBillingWire(t *testing.T) {
 				if err != nil {
 					return nil, err
 				}
-				return []int64{In(b.Available, "MXN"), In(b.Pending, "MXN"), In(b.Retained, "MXN")}, nil
+				return []int64{b.Available.In("MXN"), b.Pending.In("MXN"), b.Retained.In("MXN")}, nil
 			}, []int64{100, 19315, 0}},
 		{"getTransactions", "GET", "/transactions", "charge_id=5ee7ec58885a45585e6d9f8m&limit=2&type=capture", "", listOf(transactionJSON),
 			func(ctx context.Context, c *Client) (any, error) {

@@ -145,7 +145,7 @@ func (s *Server) chargePeriodLocked(sub *subscription, at time.Time) []json.RawM
 		LineItems: []*conekta.LineItem{{Name: name, UnitPrice: plan.Amount, Quantity: 1}},
 		Charges:   []*conekta.ChargeParams{conekta.ChargeSource(sub.CardID)}, ProcessingMode: "recurrent",
 		Metadata: conekta.Metadata{"subscription_id": sub.ID}})
-	if o == nil { // declined: the order was kept, its id is the last one
+	if o == nil && events != nil { // declined: the order was kept, its id is the last one
 		if n := len(s.orderIDs); n > 0 {
 			o = s.orders[s.orderIDs[n-1]]
 		}

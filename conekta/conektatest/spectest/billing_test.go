@@ -103,8 +103,8 @@ func TestSubscriptionBillsMonthlyAndMoneyFlows(t *testing.T) {
 	net := int64(19900 - 19900*35/1000)
 	bal, err := c.Balance.Get(ctx)
 	must(err)
-	if conekta.In(bal.Available, "MXN") != net || conekta.In(bal.Pending, "MXN") != net {
-		t.Fatalf("balance available %d pending %d, want %d each", conekta.In(bal.Available, "MXN"), conekta.In(bal.Pending, "MXN"), net)
+	if bal.Available.In("MXN") != net || bal.Pending.In("MXN") != net {
+		t.Fatalf("balance available %d pending %d, want %d each", bal.Available.In("MXN"), bal.Pending.In("MXN"), net)
 	}
 	txs, err := c.Transactions.List(ctx, &conekta.TransactionListParams{Type: conekta.TransactionCapture})
 	must(err)
@@ -316,7 +316,7 @@ func TestBillingRefusals(t *testing.T) {
 		t.Errorf("duplicate plan id: %v", err)
 	}
 	bal, err := c.Balance.Get(ctx)
-	if err != nil || conekta.In(bal.Available, "MXN") != 0 {
+	if err != nil || bal.Available.In("MXN") != 0 {
 		t.Errorf("empty balance %+v, %v", bal, err)
 	}
 }
