@@ -3,45 +3,24 @@ package conekta
 import (
 	"context"
 	"errors"
-	"io"
 	"math"
-	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/pagos-go/pagos/internal/testutil"
 )
 
-// amountRecorder is a Conekta stand-in that keeps every request body it receives
-// and answers each with an order.
-type amountRecorder struct {
-	mu     sync.Mutex
-	bodies []string
-}
+// amountRecorder is a Conekta stand-in that keeps every request body it
+// receives and answers each with an order.
+type amountRecorder struct{ testutil.BodyRecorder }
 
 func (rec *amountRecorder) client(t *testing.T) *Client {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		rec.mu.Lock()
-		rec.bodies = append(rec.bodies, string(b))
-		rec.mu.Unlock()
-		respond(w, 200, `{"id":"ord_1"}`)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := NewClient(testKey, WithBaseURL(srv.URL), withNoWait(), WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return testutil.Must(NewClient(testKey, WithBaseURL(rec.Serve(t, `{"id":"ord_1"}`)), withNoWait(), WithMaxRetries(0)))(t)
 }
 
-func (rec *amountRecorder) sent() []string {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return append([]string(nil), rec.bodies...)
-}
+func (rec *amountRecorder) sent() []string { return rec.Sent() }
 
 // amountCall sends one amount through one method.
 type amountCall struct {

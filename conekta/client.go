@@ -68,6 +68,19 @@ type Client struct {
 	Transfers *TransfersService
 	// PayoutOrders pays money out of the balance to customers.
 	PayoutOrders *PayoutOrdersService
+	// Whitelist and Blacklist manage the antifraud lists.
+	Whitelist *WhitelistService
+	Blacklist *BlacklistService
+	// APIKeys manages the account's API keys.
+	APIKeys *APIKeysService
+	// Companies reads the account's company and manages child companies.
+	Companies *CompaniesService
+	// Logs reads Conekta's log of the account's API requests.
+	Logs *LogsService
+	// ShippingContacts manages a customer's shipping addresses.
+	ShippingContacts *ShippingContactsService
+	// FiscalEntities manages a customer's tax identities.
+	FiscalEntities *FiscalEntitiesService
 }
 
 type service struct{ client *Client }
@@ -218,6 +231,13 @@ func NewClient(privateKey string, opts ...Option) (*Client, error) {
 	c.Transactions = &TransactionsService{client: c}
 	c.Transfers = &TransfersService{client: c}
 	c.PayoutOrders = &PayoutOrdersService{client: c}
+	c.Whitelist = &WhitelistService{client: c}
+	c.Blacklist = &BlacklistService{client: c}
+	c.APIKeys = &APIKeysService{client: c}
+	c.Companies = &CompaniesService{client: c}
+	c.Logs = &LogsService{client: c}
+	c.ShippingContacts = &ShippingContactsService{client: c}
+	c.FiscalEntities = &FiscalEntitiesService{client: c}
 	return c, nil
 }
 

@@ -1,14 +1,12 @@
 package conekta
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -19,10 +17,7 @@ const testKey = "key_test_PRIVATE_never_logged"
 
 // withNoWait makes retries immediate in tests.
 func withNoWait() Option {
-	return func(c *config) error {
-		c.Sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
-		return nil
-	}
+	return func(c *config) error { c.Sleep = testutil.NoWait; return nil }
 }
 
 // setup returns a client wired to a test mux. Requests to paths the test did
@@ -30,11 +25,7 @@ func withNoWait() Option {
 func setup(t *testing.T, opts ...Option) (*Client, *http.ServeMux) {
 	t.Helper()
 	mux, url := testutil.Mux(t)
-	c, err := NewClient(testKey, append([]Option{WithBaseURL(url), withNoWait()}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, mux
+	return testutil.Must(NewClient(testKey, append([]Option{WithBaseURL(url), withNoWait()}, opts...)...))(t), mux
 }
 
 // wire checks what a request carried. body "" means no body.

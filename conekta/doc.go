@@ -128,6 +128,18 @@
 // PayoutOrders.Create pays a customer from the available balance and, like
 // every money-moving write, is never repeated after it may have landed.
 // Every result type keeps Conekta's body in Raw.
+// # Account, antifraud and customer records
+//
+// Whitelist and Blacklist add and remove antifraud rules (an email, phone
+// or card source that Conekta always lets through or always declines).
+// APIKeys creates, rotates and deletes API keys: the key itself comes once,
+// in Create's AuthenticationToken, a pagos.Secret that prints as
+// "[redacted]". Companies reads the current company (Current) and, for a
+// holding company, creates child companies and uploads their onboarding
+// documents (the file goes base64-encoded in JSON, as Conekta's file says).
+// Logs reads Conekta's record of each API request: Logs.Get(ce.LogID)
+// shows what Conekta received for an *Error. ShippingContacts and
+// FiscalEntities keep a customer's shipping addresses and tax identities.
 //
 // # Testing
 //

@@ -161,9 +161,7 @@ func FuzzParseEvent(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if e.ID == "" || e.Type == "" {
-			t.Fatalf("accepted an event without id or type: %s", b)
-		}
+		testutil.Identified(t, b, e.ID, string(e.Type))
 		_, _ = e.Order()
 		_, _ = e.Charge()
 		_, _ = e.InboundPayment()

@@ -6,24 +6,19 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pagos-go/pagos/internal/testutil"
 )
 
 // A list decodes from Conekta's list object and from the bare array some
 // event payloads carry; NextCursor is left to the service's List method.
 func TestListDecodes(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]List[string]{
+	testutil.DecodesTo(t, map[string]List[string]{
 		`{"object":"list","has_more":true,"next_page_url":"https://x","data":["a","b"]}`: {Data: []string{"a", "b"}, HasMore: true},
 		`{"object":"list","has_more":false,"total":1,"data":["a"]}`:                      {Data: []string{"a"}},
 		` ["a"] `: {Data: []string{"a"}},
-	} {
-		var got List[string]
-		if err := json.Unmarshal([]byte(in), &got); err != nil {
-			t.Errorf("%s: %v", in, err)
-		} else if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", in, diff)
-		}
-	}
+	})
 	b, err := json.Marshal(List[string]{NextCursor: "x"})
 	if err != nil || string(b) != `{"object":"list","has_more":false,"data":[]}` {
 		t.Errorf("MarshalJSON = %s, %v", b, err)

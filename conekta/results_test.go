@@ -4,22 +4,18 @@ import (
 	"context"
 	"errors"
 	"iter"
-	"net/http"
-	"net/http/httptest"
 	"sync/atomic"
 	"testing"
+
+	"github.com/pagos-go/pagos/internal/testutil"
+	"github.com/pagos-go/pagos/internal/testutil/providertest"
 )
 
 // nilResult reports whether a method's result is nil, with its error.
-func nilResult[T any](v *T, err error) (bool, error) { return v == nil, err }
+func nilResult[T any](v *T, err error) (bool, error) { return providertest.NilResult(v, err) }
 
 // firstOf reports the first item an All iterator yields, with its error.
-func firstOf[T any](seq iter.Seq2[*T, error]) (bool, error) {
-	for v, err := range seq {
-		return v == nil, err
-	}
-	return true, errors.New("the iterator yielded nothing")
-}
+func firstOf[T any](seq iter.Seq2[*T, error]) (bool, error) { return providertest.FirstOf(seq) }
 
 // resultCall is one call of a service method, reporting whether its result
 // is nil and its error.
@@ -111,17 +107,8 @@ func everyResultCall() []resultCall {
 // a count of the requests that arrived.
 func answeringAll(t *testing.T, status int, body string) (*Client, *atomic.Int64) {
 	t.Helper()
-	var n atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		respond(w, status, body)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := NewClient(testKey, WithBaseURL(srv.URL), withNoWait(), WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, &n
+	url, n := testutil.Counting(t, status, body)
+	return testutil.Must(NewClient(testKey, WithBaseURL(url), withNoWait(), WithMaxRetries(0)))(t), n
 }
 
 // Every method returns a nil result with every error: an error answer (the
@@ -131,22 +118,12 @@ func TestEveryMethodReturnsNilOnError(t *testing.T) {
 	notFound, _ := answeringAll(t, 404, `{"object":"error","type":"resource_not_found_error","log_id":"log_404",`+
 		`"details":[{"code":"conekta.errors.resource_not_found.entity","message":"El recurso no ha sido encontrado."}]}`)
 	garbled, _ := answeringAll(t, 200, `{"id": 7, "data": {`)
+	is404 := func(err error) bool {
+		var ce *Error
+		return errors.As(err, &ce) && ce.StatusCode == 404 && ce.LogID == "log_404"
+	}
 	for _, m := range everyResultCall() {
-		t.Run(m.name, func(t *testing.T) {
-			t.Parallel()
-			isNil, err := m.run(t.Context(), notFound)
-			var ce *Error
-			if !errors.As(err, &ce) || ce.StatusCode != 404 || ce.LogID != "log_404" {
-				t.Errorf("404 answer: err = %v, want the *Error", err)
-			}
-			if !isNil {
-				t.Errorf("404 answer: result is not nil")
-			}
-			isNil, err = m.run(t.Context(), garbled)
-			if err == nil || !isNil {
-				t.Errorf("undecodable 2xx answer: nil result %v, err %v; want a nil result and an error", isNil, err)
-			}
-		})
+		providertest.NilOnError(t, m.name, m.run, notFound, garbled, is404, true)
 	}
 }
 
@@ -234,21 +211,7 @@ func TestBadInputReturnsNilAndParamError(t *testing.T) {
 		}},
 	}
 	for _, m := range bad {
-		t.Run(m.name, func(t *testing.T) {
-			t.Parallel()
-			isNil, err := m.run(t.Context(), c)
-			var pe *ParamError
-			if !errors.As(err, &pe) || !errors.Is(err, ErrInvalidRequest) {
-				t.Errorf("err = %v, want a *ParamError", err)
-			}
-			if !isNil {
-				t.Error("result is not nil")
-			}
-		})
+		providertest.BadInputRefused(t, m.name, m.run, c)
 	}
-	t.Cleanup(func() {
-		if n := sent.Load(); n != 0 {
-			t.Errorf("%d requests were sent for bad input", n)
-		}
-	})
+	providertest.NoneSent(t, sent)
 }

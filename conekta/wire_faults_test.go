@@ -7,10 +7,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/pagos-go/pagos/internal/testutil"
+	"github.com/pagos-go/pagos/internal/testutil/providertest"
 )
 
 func wireFaultCustomer() *CustomerParams {
@@ -52,20 +52,11 @@ func TestCreateOnDroppedReusedConnectionSentOnce(t *testing.T) {
 			srv := testutil.NewDropOnReuse(t, func(w http.ResponseWriter, _ *http.Request) {
 				testutil.Respond(w, http.StatusOK, `{"id":"cus_1","object":"customer"}`)
 			})
-			c, err := NewClient(testKey, WithBaseURL(srv.URL), withNoWait())
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := testutil.Must(NewClient(testKey, WithBaseURL(srv.URL), withNoWait()))(t)
 			if _, err := c.Customers.Get(t.Context(), "cus_1"); err != nil {
 				t.Fatal(err)
 			}
-			err = tc.call(c, tc.opts...)
-			if n := srv.Count(http.MethodPost, tc.path); n != 1 {
-				t.Fatalf("the write reached Conekta %d times, want exactly 1 (err = %v)", n, err)
-			}
-			if !errors.Is(err, ErrOutcomeUnknown) || !strings.Contains(err.Error(), tc.key) {
-				t.Fatalf("err = %v, want ErrOutcomeUnknown naming %q", err, tc.key)
-			}
+			providertest.SentOnceOutcomeUnknown(t, srv, tc.path, tc.call(c, tc.opts...), tc.key)
 		})
 	}
 }
@@ -74,16 +65,8 @@ func TestCreateOnDroppedReusedConnectionSentOnce(t *testing.T) {
 // ParamError naming the id, and sends nothing.
 func TestDotSegmentIDsNeverSent(t *testing.T) {
 	t.Parallel()
-	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		hits.Add(1)
-		testutil.Respond(w, http.StatusOK, `{}`)
-	}))
-	defer srv.Close()
-	c, err := NewClient(testKey, WithBaseURL(srv.URL), withNoWait())
-	if err != nil {
-		t.Fatal(err)
-	}
+	url, hits := testutil.Counting(t, http.StatusOK, `{}`)
+	c := testutil.Must(NewClient(testKey, WithBaseURL(url), withNoWait()))(t)
 	ctx := t.Context()
 	type call struct {
 		name, field string
@@ -142,17 +125,9 @@ func TestDotSegmentIDsNeverSent(t *testing.T) {
 		{"WebhookKeys.Delete", "webhook key id", func(id string) error { _, err := c.WebhookKeys.Delete(ctx, id); return err }},
 	}
 	for _, tc := range calls {
-		for _, id := range []string{".", ".."} {
-			err := tc.do(id)
-			var pe *ParamError
-			if !errors.As(err, &pe) || pe.Field != tc.field || !errors.Is(err, ErrInvalidRequest) {
-				t.Errorf("%s(%q): err = %v, want a ParamError naming %s", tc.name, id, err, tc.field)
-			}
-		}
+		providertest.DotSegmentsRefused(t, tc.name, tc.field, tc.do)
 	}
-	if n := hits.Load(); n != 0 {
-		t.Fatalf("%d requests reached the server", n)
-	}
+	providertest.NoneArrived(t, hits)
 }
 
 // Conekta quotes its messages verbatim; one that echoes the private key, in
@@ -167,11 +142,8 @@ func TestEchoedKeyScrubbedFromErrors(t *testing.T) {
 			"message":"Acceso no autorizado: `+auth+`","debug_message":"Please include your private key `+testKey+` / `+b64+`"}]}`)
 	}))
 	defer srv.Close()
-	c, err := NewClient(testKey, WithBaseURL(srv.URL), withNoWait())
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.Customers.Get(t.Context(), "cus_1")
+	c := testutil.Must(NewClient(testKey, WithBaseURL(srv.URL), withNoWait()))(t)
+	_, err := c.Customers.Get(t.Context(), "cus_1")
 	var ce *Error
 	if !errors.As(err, &ce) || !errors.Is(err, ErrUnauthorized) {
 		t.Fatalf("err = %v, want *Error and ErrUnauthorized", err)
@@ -180,25 +152,13 @@ func TestEchoedKeyScrubbedFromErrors(t *testing.T) {
 	for _, d := range ce.Details {
 		text += d.Code + d.Param + d.Message + d.DebugMessage
 	}
-	for _, leak := range []string{"PRIVATE_never_logged", b64} {
-		if strings.Contains(text, leak) {
-			t.Fatalf("the key leaked: %s", text)
-		}
-	}
+	providertest.NoLeak(t, text, "PRIVATE_never_logged", b64)
 }
 
 func TestNewClientRefusesMalformedKeys(t *testing.T) {
 	t.Parallel()
-	for _, key := range []string{"sk_live_SEKRIT", "key_", "KEY_SEKRIT", "key_SEKRIT\x00", "key_SEK\tRIT", "key_SEKRITñ", " key_SEKRIT"} {
-		_, err := NewClient(key)
-		if err == nil {
-			t.Errorf("NewClient(%q) accepted", key)
-			continue
-		}
-		if strings.Contains(err.Error(), "SEKRIT") {
-			t.Errorf("NewClient(%q): the error echoes the key: %v", key, err)
-		}
-	}
+	providertest.CredentialsRefused(t, []string{"sk_live_SEKRIT", "key_", "KEY_SEKRIT", "key_SEKRIT\x00", "key_SEK\tRIT", "key_SEKRITñ", " key_SEKRIT"},
+		"SEKRIT", func(key string) error { _, err := NewClient(key); return err })
 	if _, err := NewClient("sk_live_SEKRIT"); err == nil || !strings.Contains(err.Error(), `"key_"`) {
 		t.Errorf("err = %v, want it to say Conekta's keys start with key_", err)
 	}
@@ -206,46 +166,25 @@ func TestNewClientRefusesMalformedKeys(t *testing.T) {
 
 func TestWithHeaderRefusesOwnedHeaders(t *testing.T) {
 	t.Parallel()
-	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		hits.Add(1)
-		testutil.Respond(w, http.StatusOK, `{"id":"cus_1"}`)
-	}))
-	defer srv.Close()
-	c, err := NewClient(testKey, WithBaseURL(srv.URL), withNoWait())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"Host", "Content-Length", "Transfer-Encoding", "Content-Type", "Authorization", "x-api-key"} {
-		if _, err := c.Customers.Create(t.Context(), wireFaultCustomer(), WithHeader(name, "v")); err == nil || !strings.Contains(strings.ToLower(err.Error()), strings.ToLower(name)) {
-			t.Errorf("WithHeader(%q): err = %v, want a refusal naming it", name, err)
-		}
-	}
+	url, hits := testutil.Counting(t, http.StatusOK, `{"id":"cus_1"}`)
+	c := testutil.Must(NewClient(testKey, WithBaseURL(url), withNoWait()))(t)
+	providertest.HeadersRefused(t, []string{"Host", "Content-Length", "Transfer-Encoding", "Content-Type", "Authorization", "x-api-key"}, func(name string) error {
+		_, err := c.Customers.Create(t.Context(), wireFaultCustomer(), WithHeader(name, "v"))
+		return err
+	})
 	if _, err := c.Customers.Create(t.Context(), wireFaultCustomer(), WithIdempotencyKey("k\x00")); err == nil || errors.Is(err, ErrOutcomeUnknown) {
 		t.Errorf("an idempotency key net/http refuses: err = %v, want a plain refusal", err)
 	}
-	if n := hits.Load(); n != 0 {
-		t.Fatalf("%d requests sent", n)
-	}
+	providertest.NoneArrived(t, hits)
 }
 
 func TestCreateWithDoneContextIsNotSent(t *testing.T) {
 	t.Parallel()
-	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { hits.Add(1) }))
-	defer srv.Close()
-	c, err := NewClient(testKey, WithBaseURL(srv.URL), withNoWait())
-	if err != nil {
-		t.Fatal(err)
-	}
+	url, hits := testutil.Counting(t, http.StatusOK, `{}`)
+	c := testutil.Must(NewClient(testKey, WithBaseURL(url), withNoWait()))(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	_, err = c.Orders.Create(ctx, &OrderParams{Currency: "MXN", CustomerInfo: &CustomerInfo{CustomerID: "cus_1"},
+	_, err := c.Orders.Create(ctx, &OrderParams{Currency: "MXN", CustomerInfo: &CustomerInfo{CustomerID: "cus_1"},
 		LineItems: []*LineItem{{Name: "Plan", UnitPrice: 10000, Quantity: 1}}})
-	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrOutcomeUnknown) || !strings.Contains(err.Error(), "not sent") {
-		t.Fatalf("err = %v; want context.Canceled saying nothing was sent", err)
-	}
-	if hits.Load() != 0 {
-		t.Fatal("the request arrived")
-	}
+	providertest.CanceledNotSent(t, err, hits)
 }

@@ -2,42 +2,35 @@ package toku
 
 import (
 	"errors"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/pagos-go/pagos/internal/testutil"
 )
 
-// amountRecorder is a Toku stand-in that keeps every request body it receives and
-// answers each with an invoice.
-type amountRecorder struct {
-	mu     sync.Mutex
-	bodies []string
-}
+// amountRecorder is a Toku stand-in that keeps every request body it
+// receives and answers each with an invoice.
+type amountRecorder struct{ testutil.BodyRecorder }
 
 func (rec *amountRecorder) client(t *testing.T) *Client {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		rec.mu.Lock()
-		rec.bodies = append(rec.bodies, string(b))
-		rec.mu.Unlock()
-		respond(w, 200, `{"id":"in_1"}`)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := NewClient(testAPIKey, WithBaseURL(srv.URL), withNoWait(), WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return testutil.Must(NewClient(testAPIKey, WithBaseURL(rec.Serve(t, `{"id":"in_1"}`)), withNoWait(), WithMaxRetries(0)))(t)
 }
 
-func (rec *amountRecorder) sent() []string {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return append([]string(nil), rec.bodies...)
+func (rec *amountRecorder) sent() []string { return rec.Sent() }
+
+// sendInvoiceAmount sends amount in currency through an invoice update, or
+// through a create with the other fields a create requires.
+func sendInvoiceAmount(t *testing.T, c *Client, amount, currency string, update bool) error {
+	t.Helper()
+	p := &InvoiceParams{Amount: mustAmount(t, amount), CurrencyCode: currency}
+	if update {
+		_, err := c.Invoices.Update(t.Context(), "in_1", p)
+		return err
+	}
+	p.Customer, p.ProductID, p.DueDate = "cus_1", "p1", Date{2026, 1, 31}
+	_, err := c.Invoices.Create(t.Context(), p)
+	return err
 }
 
 // An invoice amount Toku cannot take is refused before sending, naming the
@@ -63,14 +56,7 @@ func TestInvoiceAmountsTokuCannotTakeAreRefused(t *testing.T) {
 		{"16 digits with four decimals", "123456789012.3456", "USD", false},
 	}
 	for _, tc := range cases {
-		p := &InvoiceParams{Amount: mustAmount(t, tc.amount), CurrencyCode: tc.currency}
-		var err error
-		if tc.update {
-			_, err = c.Invoices.Update(t.Context(), "in_1", p)
-		} else {
-			p.Customer, p.ProductID, p.DueDate = "cus_1", "p1", Date{2026, 1, 31}
-			_, err = c.Invoices.Create(t.Context(), p)
-		}
+		err := sendInvoiceAmount(t, c, tc.amount, tc.currency, tc.update)
 		var pe *ParamError
 		if !errors.As(err, &pe) || pe.Field != "InvoiceParams.Amount" {
 			t.Errorf("%s: %s %s: err = %v, want a ParamError naming InvoiceParams.Amount", tc.name, tc.amount, tc.currency, err)
@@ -101,14 +87,7 @@ func TestInvoiceAmountsAtTheLimitsAreSent(t *testing.T) {
 		{"0.0001", "USD", false},           // four decimals elsewhere
 	}
 	for _, tc := range cases {
-		p := &InvoiceParams{Amount: mustAmount(t, tc.amount), CurrencyCode: tc.currency}
-		var err error
-		if tc.update {
-			_, err = c.Invoices.Update(t.Context(), "in_1", p)
-		} else {
-			p.Customer, p.ProductID, p.DueDate = "cus_1", "p1", Date{2026, 1, 31}
-			_, err = c.Invoices.Create(t.Context(), p)
-		}
+		err := sendInvoiceAmount(t, c, tc.amount, tc.currency, tc.update)
 		if err != nil {
 			t.Errorf("%s %s: %v", tc.amount, tc.currency, err)
 		}

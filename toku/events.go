@@ -122,6 +122,10 @@ type Event struct {
 	// ConfirmedTransaction holds the transaction found in Toku's payments
 	// list when the event was confirmed.
 	ConfirmedTransaction *Transaction
+	// Replayed is set on an event webhook.ReplayToku rebuilt from the API
+	// for a payment whose delivery was missed: its ID is then the
+	// transaction id, since Toku's API gives no event ids.
+	Replayed bool
 }
 
 // Authenticated reports whether the whole event can be trusted: its body was

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pagos-go/pagos/internal/testutil"
 )
 
 // The payment_intent.succeeded example of Toku's event list.
@@ -144,9 +146,7 @@ func FuzzParseEvent(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if e.ID == "" || e.Type == "" {
-			t.Fatalf("accepted an event without id or type: %s", b)
-		}
+		testutil.Identified(t, b, e.ID, string(e.Type))
 		_, _ = e.PaymentIntent()
 		_, _ = e.Payment()
 		_, _ = e.Transaction()

@@ -1,29 +1,23 @@
 package toku
 
 import (
-	"encoding/json"
 	"net/http"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pagos-go/pagos/internal/testutil"
 )
 
 // A list decodes from Toku's {"items", "next_cursor"} object, the same under
 // "data", and from a bare array; HasMore follows the cursor.
 func TestListDecodes(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]List[string]{
+	testutil.DecodesTo(t, map[string]List[string]{
 		`{"items":["a","b"],"next_cursor":"c2"}`: {Data: []string{"a", "b"}, HasMore: true, NextCursor: "c2"},
 		`{"data":["a"],"next_cursor":null}`:      {Data: []string{"a"}},
 		` ["a"] `:                                {Data: []string{"a"}},
-	} {
-		var got List[string]
-		if err := json.Unmarshal([]byte(in), &got); err != nil {
-			t.Errorf("%s: %v", in, err)
-		} else if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", in, diff)
-		}
-	}
+	})
 }
 
 // All pages through a bare-array answer (one page) and refuses a page that

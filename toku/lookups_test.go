@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pagos-go/pagos/internal/testutil/providertest"
 )
 
 func TestCustomersGetByExternalID(t *testing.T) {
@@ -208,12 +210,6 @@ func TestNewServicesDotSegmentIDsNeverSent(t *testing.T) {
 		{"Customers.GetByExternalID", "external id", func(id string) error { _, err := c.Customers.GetByExternalID(ctx, id); return err }},
 	}
 	for _, tc := range calls {
-		for _, id := range []string{".", ".."} {
-			err := tc.call(id)
-			var pe *ParamError
-			if !errors.As(err, &pe) || pe.Field != tc.field || !errors.Is(err, ErrInvalidRequest) {
-				t.Errorf("%s(%q): err = %v, want a ParamError naming %s", tc.name, id, err, tc.field)
-			}
-		}
+		providertest.DotSegmentsRefused(t, tc.name, tc.field, tc.call)
 	}
 }

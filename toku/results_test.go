@@ -4,23 +4,19 @@ import (
 	"context"
 	"errors"
 	"iter"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/pagos-go/pagos/internal/testutil"
+	"github.com/pagos-go/pagos/internal/testutil/providertest"
 )
 
 // nilResult reports whether a method's result is nil, with its error.
-func nilResult[T any](v *T, err error) (bool, error) { return v == nil, err }
+func nilResult[T any](v *T, err error) (bool, error) { return providertest.NilResult(v, err) }
 
 // firstOf reports the first item an All iterator yields, with its error.
-func firstOf[T any](seq iter.Seq2[*T, error]) (bool, error) {
-	for v, err := range seq {
-		return v == nil, err
-	}
-	return true, errors.New("the iterator yielded nothing")
-}
+func firstOf[T any](seq iter.Seq2[*T, error]) (bool, error) { return providertest.FirstOf(seq) }
 
 // resultCall is one call of a service method, reporting whether its result
 // is nil and its error. Methods that return only an error report true.
@@ -84,17 +80,8 @@ func everyResultCall() []resultCall {
 // a count of the requests that arrived.
 func answeringAll(t *testing.T, status int, body string) (*Client, *atomic.Int64) {
 	t.Helper()
-	var n atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		respond(w, status, body)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := NewClient(testAPIKey, WithBaseURL(srv.URL), withNoWait(), WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, &n
+	url, n := testutil.Counting(t, status, body)
+	return testutil.Must(NewClient(testAPIKey, WithBaseURL(url), withNoWait(), WithMaxRetries(0)))(t), n
 }
 
 // Every method returns a nil result with every error: an error answer (the
@@ -103,25 +90,12 @@ func TestEveryMethodReturnsNilOnError(t *testing.T) {
 	t.Parallel()
 	notFound, _ := answeringAll(t, 404, `{"error":{"code":"TK40400","message":"no encontrado"}}`)
 	garbled, _ := answeringAll(t, 200, `{"id": 7, "items": {`)
+	is404 := func(err error) bool {
+		var te *Error
+		return errors.As(err, &te) && te.StatusCode == 404 && te.Code == "TK40400"
+	}
 	for _, m := range everyResultCall() {
-		t.Run(m.name, func(t *testing.T) {
-			t.Parallel()
-			isNil, err := m.run(t.Context(), notFound)
-			var te *Error
-			if !errors.As(err, &te) || te.StatusCode != 404 || te.Code != "TK40400" {
-				t.Errorf("404 answer: err = %v, want the *Error", err)
-			}
-			if !isNil {
-				t.Errorf("404 answer: result is not nil")
-			}
-			if !m.decodes() {
-				return
-			}
-			isNil, err = m.run(t.Context(), garbled)
-			if err == nil || !isNil {
-				t.Errorf("undecodable 2xx answer: nil result %v, err %v; want a nil result and an error", isNil, err)
-			}
-		})
+		providertest.NilOnError(t, m.name, m.run, notFound, garbled, is404, m.decodes())
 	}
 }
 
@@ -176,21 +150,7 @@ func TestBadInputReturnsNilAndParamError(t *testing.T) {
 		}},
 	}
 	for _, m := range bad {
-		t.Run(m.name, func(t *testing.T) {
-			t.Parallel()
-			isNil, err := m.run(t.Context(), c)
-			var pe *ParamError
-			if !errors.As(err, &pe) || !errors.Is(err, ErrInvalidRequest) {
-				t.Errorf("err = %v, want a *ParamError", err)
-			}
-			if !isNil {
-				t.Error("result is not nil")
-			}
-		})
+		providertest.BadInputRefused(t, m.name, m.run, c)
 	}
-	t.Cleanup(func() {
-		if n := sent.Load(); n != 0 {
-			t.Errorf("%d requests were sent for bad input", n)
-		}
-	})
+	providertest.NoneSent(t, sent)
 }

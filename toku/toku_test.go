@@ -1,12 +1,10 @@
 package toku
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pagos-go/pagos/internal/testutil"
 )
@@ -15,10 +13,7 @@ const testAPIKey = "tk_test_API_KEY_never_logged"
 
 // withNoWait makes retries immediate in tests.
 func withNoWait() Option {
-	return func(c *config) error {
-		c.Sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
-		return nil
-	}
+	return func(c *config) error { c.Sleep = testutil.NoWait; return nil }
 }
 
 // setup returns a client wired to a test mux. Requests to paths the test did
@@ -26,11 +21,7 @@ func withNoWait() Option {
 func setup(t *testing.T, opts ...Option) (*Client, *http.ServeMux) {
 	t.Helper()
 	mux, url := testutil.Mux(t)
-	c, err := NewClient(testAPIKey, append([]Option{WithBaseURL(url), withNoWait()}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, mux
+	return testutil.Must(NewClient(testAPIKey, append([]Option{WithBaseURL(url), withNoWait()}, opts...)...))(t), mux
 }
 
 // wire checks what a request carried. body "" means no body.

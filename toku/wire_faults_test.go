@@ -7,10 +7,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/pagos-go/pagos/internal/testutil"
+	"github.com/pagos-go/pagos/internal/testutil/providertest"
 )
 
 // A create on a reused keep-alive connection that dies after the request was
@@ -33,24 +33,13 @@ func TestCreateOnDroppedReusedConnectionSentOnce(t *testing.T) {
 			srv := testutil.NewDropOnReuse(t, func(w http.ResponseWriter, _ *http.Request) {
 				testutil.Respond(w, http.StatusOK, `{"id":"cus_1"}`)
 			})
-			c, err := NewClient(testAPIKey, WithBaseURL(srv.URL))
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := testutil.Must(NewClient(testAPIKey, WithBaseURL(srv.URL)))(t)
 			if _, err := c.Customers.Get(t.Context(), "cus_1"); err != nil {
 				t.Fatal(err)
 			}
 			cus, err := c.Customers.Create(t.Context(), &CustomerParams{GovernmentID: "11111111-1", Mail: "ana@example.com"}, tc.opts...)
 			_ = cus // nil on error is issue 12 item 7, another helper's part
-			if n := srv.Count(http.MethodPost, "/customers"); n != 1 {
-				t.Fatalf("the create reached Toku %d times, want exactly 1 (err = %v)", n, err)
-			}
-			if !errors.Is(err, ErrOutcomeUnknown) {
-				t.Fatalf("got %v, %v; want nil and ErrOutcomeUnknown", cus, err)
-			}
-			if !strings.Contains(err.Error(), tc.key) {
-				t.Fatalf("err = %v, want it to name %q", err, tc.key)
-			}
+			providertest.SentOnceOutcomeUnknown(t, srv, "/customers", err, tc.key)
 		})
 	}
 }
@@ -59,16 +48,8 @@ func TestCreateOnDroppedReusedConnectionSentOnce(t *testing.T) {
 // ParamError naming the id, and sends nothing.
 func TestDotSegmentIDsNeverSent(t *testing.T) {
 	t.Parallel()
-	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		hits.Add(1)
-		testutil.Respond(w, http.StatusOK, `{}`)
-	}))
-	defer srv.Close()
-	c, err := NewClient(testAPIKey, WithBaseURL(srv.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
+	url, hits := testutil.Counting(t, http.StatusOK, `{}`)
+	c := testutil.Must(NewClient(testAPIKey, WithBaseURL(url)))(t)
 	ctx := t.Context()
 	calls := []struct {
 		name, field string
@@ -94,17 +75,9 @@ func TestDotSegmentIDsNeverSent(t *testing.T) {
 		}},
 	}
 	for _, tc := range calls {
-		for _, id := range []string{".", ".."} {
-			err := tc.call(id)
-			var pe *ParamError
-			if !errors.As(err, &pe) || pe.Field != tc.field || !errors.Is(err, ErrInvalidRequest) {
-				t.Errorf("%s(%q): err = %v, want a ParamError naming %s", tc.name, id, err, tc.field)
-			}
-		}
+		providertest.DotSegmentsRefused(t, tc.name, tc.field, tc.call)
 	}
-	if n := hits.Load(); n != 0 {
-		t.Fatalf("%d requests reached the server", n)
-	}
+	providertest.NoneArrived(t, hits)
 }
 
 // Toku echoing the API key or the account key, in any spelling and any
@@ -120,10 +93,7 @@ func TestEchoedKeysScrubbedFromErrors(t *testing.T) {
 			` b64 `+base64.StdEncoding.EncodeToString([]byte(k))+`","details":[{"loc":["header","`+k+`"],"msg":"`+a+`","type":"`+k+`"}]}}`)
 	}))
 	defer srv.Close()
-	c, err := NewClient(testAPIKey, WithBaseURL(srv.URL), WithDefaultAccountKey(accountKey))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := testutil.Must(NewClient(testAPIKey, WithBaseURL(srv.URL), WithDefaultAccountKey(accountKey)))(t)
 	_, err1 := c.Customers.Get(t.Context(), "cus_1")
 	_, err2 := c.Customers.Get(t.Context(), "cus_1", WithAccountKey(callKey))
 	for _, err := range []error{err1, err2} {
@@ -135,26 +105,14 @@ func TestEchoedKeysScrubbedFromErrors(t *testing.T) {
 		for _, d := range te.Details {
 			text += strings.Join(d.Loc, ".") + d.Msg + d.Type
 		}
-		for _, leak := range []string{testAPIKey, accountKey, callKey, base64.StdEncoding.EncodeToString([]byte(testAPIKey))} {
-			if strings.Contains(text, leak) {
-				t.Fatalf("a key leaked: %s", text)
-			}
-		}
+		providertest.NoLeak(t, text, testAPIKey, accountKey, callKey, base64.StdEncoding.EncodeToString([]byte(testAPIKey)))
 	}
 }
 
 func TestNewClientRefusesMalformedKeys(t *testing.T) {
 	t.Parallel()
-	for _, key := range []string{"", " tk_SEKRIT ", "tk_SEKRIT\x00", "tk\tSEKRIT", "tk_SEKRIT\n", "tk_SEKRITñ", "tk SEKRIT"} {
-		_, err := NewClient(key)
-		if err == nil {
-			t.Errorf("NewClient(%q) accepted", key)
-			continue
-		}
-		if strings.Contains(err.Error(), "SEKRIT") {
-			t.Errorf("NewClient(%q): the error echoes the key: %v", key, err)
-		}
-	}
+	providertest.CredentialsRefused(t, []string{"", " tk_SEKRIT ", "tk_SEKRIT\x00", "tk\tSEKRIT", "tk_SEKRIT\n", "tk_SEKRITñ", "tk SEKRIT"},
+		"SEKRIT", func(key string) error { _, err := NewClient(key); return err })
 	if _, err := NewClient("tk_live_abc123", WithDefaultAccountKey(" acc ")); err == nil {
 		t.Error("an account key with spaces accepted")
 	}
@@ -162,45 +120,24 @@ func TestNewClientRefusesMalformedKeys(t *testing.T) {
 
 func TestWithHeaderRefusesOwnedHeaders(t *testing.T) {
 	t.Parallel()
-	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		hits.Add(1)
-		testutil.Respond(w, http.StatusOK, `{"id":"cus_1"}`)
-	}))
-	defer srv.Close()
-	c, err := NewClient(testAPIKey, WithBaseURL(srv.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"Host", "Content-Length", "Transfer-Encoding", "Content-Type", "x-api-key", "x-account-key", "Authorization"} {
-		if _, err := c.Customers.Get(t.Context(), "cus_1", WithHeader(name, "v")); err == nil || !strings.Contains(strings.ToLower(err.Error()), strings.ToLower(name)) {
-			t.Errorf("WithHeader(%q): err = %v, want a refusal naming it", name, err)
-		}
-	}
-	if n := hits.Load(); n != 0 {
-		t.Fatalf("%d requests sent", n)
-	}
+	url, hits := testutil.Counting(t, http.StatusOK, `{"id":"cus_1"}`)
+	c := testutil.Must(NewClient(testAPIKey, WithBaseURL(url)))(t)
+	providertest.HeadersRefused(t, []string{"Host", "Content-Length", "Transfer-Encoding", "Content-Type", "x-api-key", "x-account-key", "Authorization"}, func(name string) error {
+		_, err := c.Customers.Get(t.Context(), "cus_1", WithHeader(name, "v"))
+		return err
+	})
+	providertest.NoneArrived(t, hits)
 }
 
 // A create with a context already done sends nothing and says so: the
 // context's error, never an outcome unknown.
 func TestCreateWithDoneContextIsNotSent(t *testing.T) {
 	t.Parallel()
-	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { hits.Add(1) }))
-	defer srv.Close()
-	c, err := NewClient(testAPIKey, WithBaseURL(srv.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
+	url, hits := testutil.Counting(t, http.StatusOK, `{}`)
+	c := testutil.Must(NewClient(testAPIKey, WithBaseURL(url)))(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	cus, err := c.Customers.Create(ctx, &CustomerParams{GovernmentID: "11111111-1", Mail: "ana@example.com"})
 	_ = cus // nil on error: issue 12 item 7
-	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrOutcomeUnknown) || !strings.Contains(err.Error(), "not sent") {
-		t.Fatalf("got %v, %v; want nil and context.Canceled saying nothing was sent", cus, err)
-	}
-	if hits.Load() != 0 {
-		t.Fatal("the request arrived")
-	}
+	providertest.CanceledNotSent(t, err, hits)
 }

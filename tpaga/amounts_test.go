@@ -3,49 +3,24 @@ package tpaga
 import (
 	"context"
 	"errors"
-	"io"
 	"math"
-	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/pagos-go/pagos/internal/testutil"
 )
 
 // amountRecorder is a Tpaga stand-in that keeps every request body it receives.
-type amountRecorder struct {
-	mu     sync.Mutex
-	bodies []string
-}
+type amountRecorder struct{ testutil.BodyRecorder }
 
 func (rec *amountRecorder) clients(t *testing.T) (*Client, *EfectySimulator) {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		rec.mu.Lock()
-		rec.bodies = append(rec.bodies, string(b))
-		rec.mu.Unlock()
-		respond(w, 200, `{"reference":"575657589293","agreement":"110784"}`)
-	}))
-	t.Cleanup(srv.Close)
-	opts := []Option{WithBaseURL(srv.URL), withNoWait(), WithMaxRetries(0)}
-	c, err := NewClient(testToken, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := NewEfectySimulator(EfectyStagingAPIKey, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, sim
+	opts := []Option{WithBaseURL(rec.Serve(t, `{"reference":"575657589293","agreement":"110784"}`)), withNoWait(), WithMaxRetries(0)}
+	return testutil.Must(NewClient(testToken, opts...))(t), testutil.Must(NewEfectySimulator(EfectyStagingAPIKey, opts...))(t)
 }
 
-func (rec *amountRecorder) sent() []string {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return append([]string(nil), rec.bodies...)
-}
+func (rec *amountRecorder) sent() []string { return rec.Sent() }
 
 // amountCall sends one amount through one method.
 type amountCall struct {

@@ -3,20 +3,32 @@ package tpaga
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"sync/atomic"
 	"testing"
+
+	"github.com/pagos-go/pagos/internal/testutil"
+	"github.com/pagos-go/pagos/internal/testutil/providertest"
 )
 
 // nilResult reports whether a method's result is nil, with its error.
-func nilResult[T any](v *T, err error) (bool, error) { return v == nil, err }
+func nilResult[T any](v *T, err error) (bool, error) { return providertest.NilResult(v, err) }
 
 // resultCall is one call of a service method, reporting whether its result
 // is nil and its error.
 type resultCall struct {
 	name string
 	run  func(ctx context.Context, c *Client, sim *EfectySimulator) (bool, error)
+}
+
+// clients are the ends a resultCall may use.
+type clients struct {
+	c   *Client
+	sim *EfectySimulator
+}
+
+// runOn calls m on cs.
+func (m resultCall) runOn(ctx context.Context, cs clients) (bool, error) {
+	return m.run(ctx, cs.c, cs.sim)
 }
 
 var resultsRequester = Requester{FirstNames: "Noa", LastNames: "Tamayo Carreño", DocumentType: DocumentCC, DocumentNumber: "111222333"}
@@ -53,22 +65,9 @@ func everyResultCall() []resultCall {
 // status and body, and a count of the requests that arrived.
 func answeringAll(t *testing.T, status int, body string) (*Client, *EfectySimulator, *atomic.Int64) {
 	t.Helper()
-	var n atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		respond(w, status, body)
-	}))
-	t.Cleanup(srv.Close)
-	opts := []Option{WithBaseURL(srv.URL), withNoWait(), WithMaxRetries(0)}
-	c, err := NewClient(testToken, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := NewEfectySimulator(EfectyStagingAPIKey, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, sim, &n
+	url, n := testutil.Counting(t, status, body)
+	opts := []Option{WithBaseURL(url), withNoWait(), WithMaxRetries(0)}
+	return testutil.Must(NewClient(testToken, opts...))(t), testutil.Must(NewEfectySimulator(EfectyStagingAPIKey, opts...))(t), n
 }
 
 // Every method returns a nil result with every error: an error answer (the
@@ -77,22 +76,12 @@ func TestEveryMethodReturnsNilOnError(t *testing.T) {
 	t.Parallel()
 	nc, nsim, _ := answeringAll(t, 404, `{"detail":"No encontrado."}`)
 	gc, gsim, _ := answeringAll(t, 200, `{"reference": 7, "deposit_intents": {`)
+	is404 := func(err error) bool {
+		var te *Error
+		return errors.As(err, &te) && te.StatusCode == 404
+	}
 	for _, m := range everyResultCall() {
-		t.Run(m.name, func(t *testing.T) {
-			t.Parallel()
-			isNil, err := m.run(t.Context(), nc, nsim)
-			var te *Error
-			if !errors.As(err, &te) || te.StatusCode != 404 {
-				t.Errorf("404 answer: err = %v, want the *Error", err)
-			}
-			if !isNil {
-				t.Errorf("404 answer: result is not nil")
-			}
-			isNil, err = m.run(t.Context(), gc, gsim)
-			if err == nil || !isNil {
-				t.Errorf("undecodable 2xx answer: nil result %v, err %v; want a nil result and an error", isNil, err)
-			}
-		})
+		providertest.NilOnError(t, m.name, m.runOn, clients{nc, nsim}, clients{gc, gsim}, is404, true)
 	}
 }
 
@@ -125,21 +114,7 @@ func TestBadInputReturnsNilAndParamError(t *testing.T) {
 		}},
 	}
 	for _, m := range bad {
-		t.Run(m.name, func(t *testing.T) {
-			t.Parallel()
-			isNil, err := m.run(t.Context(), c, sim)
-			var pe *ParamError
-			if !errors.As(err, &pe) || !errors.Is(err, ErrInvalidRequest) {
-				t.Errorf("err = %v, want a *ParamError", err)
-			}
-			if !isNil {
-				t.Error("result is not nil")
-			}
-		})
+		providertest.BadInputRefused(t, m.name, m.runOn, clients{c, sim})
 	}
-	t.Cleanup(func() {
-		if n := sent.Load(); n != 0 {
-			t.Errorf("%d requests were sent for bad input", n)
-		}
-	})
+	providertest.NoneSent(t, sent)
 }

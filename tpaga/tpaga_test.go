@@ -1,12 +1,10 @@
 package tpaga
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pagos-go/pagos/internal/testutil"
 )
@@ -18,10 +16,7 @@ const api = "/api/cashin/v1/public"
 
 // withNoWait makes retries immediate in tests.
 func withNoWait() Option {
-	return func(c *config) error {
-		c.Sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
-		return nil
-	}
+	return func(c *config) error { c.Sleep = testutil.NoWait; return nil }
 }
 
 // setup returns a client and an Efecty simulator wired to a test mux.
@@ -30,15 +25,7 @@ func setup(t *testing.T, opts ...Option) (*Client, *EfectySimulator, *http.Serve
 	t.Helper()
 	mux, url := testutil.Mux(t)
 	opts = append([]Option{WithBaseURL(url), withNoWait()}, opts...)
-	c, err := NewClient(testToken, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := NewEfectySimulator(EfectyStagingAPIKey, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, sim, mux
+	return testutil.Must(NewClient(testToken, opts...))(t), testutil.Must(NewEfectySimulator(EfectyStagingAPIKey, opts...))(t), mux
 }
 
 // wire checks what a cash-in request carried. body "" means no body.

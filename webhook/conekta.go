@@ -126,11 +126,14 @@ func NewConektaHandler(keys []*rsa.PublicKey, fn ConektaHandlerFunc, opts ...Con
 		return nil, errors.New("webhook: NewConektaHandler: the handler func is nil")
 	}
 	keys = append([]*rsa.PublicKey(nil), keys...)
-	return &engine{engineConfig: &c, accept: func(body []byte, h http.Header) (*delivery, error) {
+	deliver := func(ev *conekta.Event) *delivery {
+		return &delivery{key: ev.ID, run: func(ctx context.Context) error { return fn(ctx, ev) }}
+	}
+	return &engine{engineConfig: &c, conektaEvent: deliver, accept: func(body []byte, h http.Header) (*delivery, error) {
 		ev, err := verifyConekta(body, h.Get(ConektaDigestHeader), keys)
 		if err != nil {
 			return nil, err
 		}
-		return &delivery{key: ev.ID, run: func(ctx context.Context) error { return fn(ctx, ev) }}, nil
+		return deliver(ev), nil
 	}}, nil
 }

@@ -58,6 +58,17 @@
 // one store (WithStore), such as webhook/pgstore's on PostgreSQL; set
 // WithNamespace when two services share it.
 //
+// # Missed deliveries
+//
+// ReplayToku, ReplayConekta and ReplayTpaga list what a provider's API
+// says happened in a window, skip what the handler's store has Done, and
+// run the rest through the handler's own user function under the same
+// claim contract, so a live redelivery and a replay never both run it.
+// They return a ReplaySummary and log it. A store that implements the
+// optional StateReader (MemoryStore, webhook/pgstore) answers the skip with
+// one read. Fygaro has no API: its dedupe store is the only record of what
+// arrived, and nothing replays a hook it gave up on.
+//
 // # Verification
 //
 // Secrets and keys are required: an empty one is refused at construction,

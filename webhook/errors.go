@@ -17,6 +17,9 @@ var (
 	ErrTooNew = errors.New("webhook: timestamp too far in the future")
 	// ErrUnauthorized: credentials other than a signature (Tpaga's agreed
 	// Authorization value, Conekta's Basic credentials) are missing or wrong.
+	// It is deliberately not pagos.ErrUnauthorized: that one means a provider
+	// refused your API key, this one that a request to you failed to prove
+	// where it came from.
 	ErrUnauthorized = errors.New("webhook: unauthorized")
 	// ErrMalformedPayload: the request is authentic but its event id, type or
 	// dedupe key cannot be read.

@@ -10,6 +10,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/pagos-go/pagos/conekta"
+	"github.com/pagos-go/pagos/internal/wait"
+	"github.com/pagos-go/pagos/toku"
+	"github.com/pagos-go/pagos/tpaga"
 	"github.com/pagos-go/pagos/webhook/internal/inbound"
 )
 
@@ -28,6 +32,12 @@ type acceptFunc func(body []byte, h http.Header) (*delivery, error)
 type engine struct {
 	*engineConfig
 	accept acceptFunc
+	// The replays' way in (replay.go): the delivery the live accept func
+	// builds from a provider's event, so a replay has the live dedupe key
+	// and user call. nil where the provider has no listing API.
+	tokuEvent    func(*toku.Event) *delivery
+	conektaEvent func(*conekta.Event) *delivery
+	tpagaDeposit func(*tpaga.Notification) *delivery
 }
 
 const storeTimeout = 5 * time.Second
@@ -57,22 +67,62 @@ func (e *engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // process runs an authenticated delivery through the dedupe store and user
 // code, returning the status to answer.
 func (e *engine) process(reqCtx context.Context, d *delivery) (int, string) {
-	key := Key{Namespace: e.namespace, Provider: e.provider, Event: d.key}
+	key := e.key(d)
+	base := context.WithoutCancel(reqCtx)
+	out, err := e.settle(reqCtx, d)
+	switch out {
+	case outStoreFailed:
+		e.logEvent(base, slog.LevelError, "webhook: dedupe store failed; answering 503 so the provider retries", key, slog.String("error", err.Error()))
+		return http.StatusServiceUnavailable, "dedupe store unavailable"
+	case outDone:
+		e.logEvent(base, slog.LevelDebug, "webhook: duplicate of a processed event acknowledged", key)
+		return http.StatusOK, ""
+	case outBusy:
+		e.logEvent(base, slog.LevelInfo, "webhook: event still in progress in another delivery; answering 503", key)
+		return http.StatusServiceUnavailable, "event in progress"
+	case outTimedOut:
+		e.logEvent(base, slog.LevelError, "webhook: handler timed out; answering 500", key, slog.String("error", err.Error()))
+		return http.StatusInternalServerError, "processing failed"
+	case outFailed:
+		return http.StatusInternalServerError, "processing failed"
+	}
+	return http.StatusOK, ""
+}
+
+// outcome is what settle did with a delivery.
+type outcome int
+
+const (
+	outSucceeded   outcome = iota // user code ran and returned nil
+	outDone                       // processed before: user code not run
+	outBusy                       // another delivery holds it: user code not run
+	outStoreFailed                // the claim failed: user code not run
+	outFailed                     // user code returned an error or panicked
+	outTimedOut                   // user code outlived the timeout; it settles the claim when it returns
+)
+
+// key is d's dedupe key in this handler's namespace.
+func (e *engine) key(d *delivery) Key {
+	return Key{Namespace: e.namespace, Provider: e.provider, Event: d.key}
+}
+
+// settle claims d's key and, when acquired, runs user code under the
+// timeout and records its outcome: the one path of live deliveries and
+// replays alike, so that of the two only one ever runs user code.
+func (e *engine) settle(reqCtx context.Context, d *delivery) (outcome, error) {
+	key := e.key(d)
 	// User code and the store calls that settle it outlive a provider
 	// hanging up, so a delivery is never cut in half.
 	base := context.WithoutCancel(reqCtx)
 	claim, err := e.claim(reqCtx, base, key)
 	if err != nil {
-		e.logEvent(base, slog.LevelError, "webhook: dedupe store failed; answering 503 so the provider retries", key, slog.String("error", err.Error()))
-		return http.StatusServiceUnavailable, "dedupe store unavailable"
+		return outStoreFailed, err
 	}
 	switch claim.Status {
 	case Done:
-		e.logEvent(base, slog.LevelDebug, "webhook: duplicate of a processed event acknowledged", key)
-		return http.StatusOK, ""
+		return outDone, nil
 	case Busy:
-		e.logEvent(base, slog.LevelInfo, "webhook: event still in progress in another delivery; answering 503", key)
-		return http.StatusServiceUnavailable, "event in progress"
+		return outBusy, nil
 	}
 
 	leaseEnd := time.Now().Add(e.lease)
@@ -92,13 +142,37 @@ func (e *engine) process(reqCtx context.Context, d *delivery) (int, string) {
 			cancel()
 			e.finish(base, claim, leaseEnd, err)
 		}()
-		err = fmt.Errorf("user code did not finish within %s", e.timeout)
-		e.logEvent(base, slog.LevelError, "webhook: handler timed out; answering 500", key, slog.String("error", err.Error()))
+		return outTimedOut, fmt.Errorf("user code did not finish within %s", e.timeout)
 	}
 	if err != nil {
-		return http.StatusInternalServerError, "processing failed"
+		return outFailed, err
 	}
-	return http.StatusOK, ""
+	return outSucceeded, nil
+}
+
+// exclusive runs fn under a claim of a second key of this handler, for a
+// delivery whose event a replay knows by another key than the live one
+// (Toku's transaction): Done means the replay processed it, so fn is
+// skipped and the delivery acknowledged; Busy fails the delivery so the
+// provider retries once the holder settled it.
+func (e *engine) exclusive(ctx context.Context, event string, fn func(context.Context) error) error {
+	key := Key{Namespace: e.namespace, Provider: e.provider, Event: event}
+	base := context.WithoutCancel(ctx)
+	c, err := e.claim(ctx, base, key)
+	if err != nil {
+		return fmt.Errorf("webhook: dedupe store: %w", err)
+	}
+	switch c.Status {
+	case Done:
+		e.logEvent(base, slog.LevelDebug, "webhook: payment processed before, by a replay or another event; acknowledged", key)
+		return nil
+	case Busy:
+		return errors.New("webhook: the payment is being processed by another delivery or a replay; the provider will retry")
+	}
+	leaseEnd := time.Now().Add(e.lease)
+	err = callSafely(ctx, fn)
+	e.finish(base, c, leaseEnd, err)
+	return err
 }
 
 // claim claims key, waiting up to busyWait while another delivery holds it;
@@ -117,7 +191,7 @@ func (e *engine) claim(reqCtx, base context.Context, key Key) (Claim, error) {
 		if left <= 0 {
 			return c, nil
 		}
-		if err := wait(reqCtx, min(pause, left)); err != nil {
+		if err := wait.For(reqCtx, min(pause, left)); err != nil {
 			return c, nil
 		}
 		pause = min(2*pause, 250*time.Millisecond)
@@ -183,7 +257,7 @@ func (e *engine) completeUntil(base context.Context, c Claim, leaseEnd time.Time
 		if last {
 			pause = max(time.Until(leaseEnd)-time.Second, 0)
 		}
-		_ = wait(base, pause)
+		_ = wait.For(base, pause)
 		if e.complete(base, c, last) {
 			return
 		}
@@ -238,20 +312,4 @@ func (s *engineConfig) refuse(r *http.Request, w http.ResponseWriter, no *inboun
 	s.logger().LogAttrs(r.Context(), slog.LevelWarn, "webhook: delivery refused", slog.String("provider", s.provider),
 		slog.Int("status", no.Status), slog.String("reason", no.Err.Error()))
 	http.Error(w, no.Reason, no.Status)
-}
-
-// wait pauses d or until ctx ends, returning ctx.Err() in that case: the
-// engine's own timer, so webhook imports no HTTP client package.
-func wait(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -38,9 +38,13 @@ const (
 	Done
 	// Busy: another delivery holds a live claim on the event.
 	Busy
+	// Unclaimed: a StateReader's answer for an event no live claim holds
+	// and none completed (never seen, released after a failure, or its
+	// lease ran out): the next Claim acquires it. Claim never answers it.
+	Unclaimed
 )
 
-// String names the status: "acquired", "done" or "busy".
+// String names the status: "acquired", "done", "busy" or "unclaimed".
 func (s ClaimStatus) String() string {
 	switch s {
 	case Acquired:
@@ -49,6 +53,8 @@ func (s ClaimStatus) String() string {
 		return "done"
 	case Busy:
 		return "busy"
+	case Unclaimed:
+		return "unclaimed"
 	}
 	return fmt.Sprintf("ClaimStatus(%d)", int(s))
 }
@@ -83,6 +89,16 @@ type Store interface {
 	Claim(ctx context.Context, key Key, lease time.Duration) (Claim, error)
 	Complete(ctx context.Context, c Claim) error
 	Release(ctx context.Context, c Claim, cause error) error
+}
+
+// StateReader is implemented by stores that can tell an event's state
+// without claiming it: Done, Busy or Unclaimed. It is optional, so a Store
+// of your own keeps compiling; the replays (ReplayToku, ReplayConekta,
+// ReplayTpaga) use it to skip processed events with one read each, and
+// claim every listed event instead when the store lacks it. MemoryStore and
+// webhook/pgstore implement it; webhook/storetest checks it when present.
+type StateReader interface {
+	State(ctx context.Context, key Key) (ClaimStatus, error)
 }
 
 // MemoryStoreConfig configures NewMemoryStore; zero fields take defaults.
@@ -177,6 +193,22 @@ func (s *MemoryStore) Claim(_ context.Context, key Key, lease time.Duration) (Cl
 	e.expires = now.Add(lease)
 	s.entries[key] = e
 	return Claim{Key: key, Status: Acquired, Token: e.token, Attempt: e.attempts}, nil
+}
+
+// State implements StateReader.
+func (s *MemoryStore) State(_ context.Context, key Key) (ClaimStatus, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	s.expireLocked(now)
+	e, ok := s.entries[key]
+	switch {
+	case ok && e.done:
+		return Done, nil
+	case ok && now.Before(e.expires):
+		return Busy, nil
+	}
+	return Unclaimed, nil
 }
 
 // owned returns the entry c owns.

@@ -74,3 +74,6 @@ func TestMemoryStoreIsBoundedAndLogsEvictions(t *testing.T) {
 		t.Fatalf("%d eviction warnings, want 2: %s", n, logs.String())
 	}
 }
+
+// MemoryStore reads a key's state without claiming it.
+var _ webhook.StateReader = (*webhook.MemoryStore)(nil)

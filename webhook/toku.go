@@ -117,7 +117,14 @@ func NewTokuHandler(secret string, fn TokuHandlerFunc, opts ...TokuOption) (http
 		return nil, errors.New("webhook: NewTokuHandler: the handler func is nil")
 	}
 	key := []byte(secret)
-	return &engine{engineConfig: &c.engineConfig, accept: func(body []byte, h http.Header) (*delivery, error) {
+	e := &engine{engineConfig: &c.engineConfig}
+	// A replay (ReplayToku) is the transaction.success event rebuilt from
+	// the API, keyed by its transaction: Toku's API gives no event ids.
+	e.tokuEvent = func(ev *toku.Event) *delivery {
+		k, _ := tokuTransactionKey(ev)
+		return &delivery{key: k, run: func(ctx context.Context) error { return fn(ctx, ev) }}
+	}
+	e.accept = func(body []byte, h http.Header) (*delivery, error) {
 		ev, err := verifyToku(&c.clock, body, h.Get(TokuSignatureHeader), key)
 		if err != nil {
 			return nil, err
@@ -128,9 +135,40 @@ func NewTokuHandler(secret string, fn TokuHandlerFunc, opts ...TokuOption) (http
 					return err
 				}
 			}
+			// An authenticated transaction.success also holds its
+			// transaction's key, the one a replay uses, so that a live
+			// delivery and a replay of one payment never both run fn.
+			if k, ok := tokuTransactionKey(ev); ok {
+				return e.exclusive(ctx, k, func(ctx context.Context) error { return fn(ctx, ev) })
+			}
 			return fn(ctx, ev)
 		}}, nil
-	}}, nil
+	}
+	return e, nil
+}
+
+// tokuTransactionKey is the dedupe key of the payment a transaction.success
+// event reports, shared by live deliveries and ReplayToku: the type and the
+// transaction id, taken only from what is authenticated (the API's
+// transaction of a confirmed or replayed event, or a body whose signature
+// covered it). ok is false for other events and unauthenticated bodies.
+func tokuTransactionKey(ev *toku.Event) (string, bool) {
+	if ev.Type != toku.EventTransactionSuccess {
+		return "", false
+	}
+	id := ""
+	switch {
+	case ev.Confirmed && ev.ConfirmedTransaction != nil:
+		id = ev.ConfirmedTransaction.ID
+	case ev.Signed == toku.SignedBody:
+		if t, err := ev.Transaction(); err == nil {
+			id = t.ID
+		}
+	}
+	if id == "" {
+		return "", false
+	}
+	return string(toku.EventTransactionSuccess) + "/" + id, true
 }
 
 // WithTokuConfirmation makes the Toku handler confirm payments through the

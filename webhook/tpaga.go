@@ -117,12 +117,15 @@ func NewTpagaHandler(authorization string, fn TpagaHandlerFunc, opts ...TpagaOpt
 		header = "Authorization"
 	}
 	accepted := c.accepted(authorization)
-	return &engine{engineConfig: &c.engineConfig, accept: func(body []byte, h http.Header) (*delivery, error) {
+	deliver := func(n *tpaga.Notification) *delivery {
+		return &delivery{key: tpagaKey(n), run: func(ctx context.Context) error { return fn(ctx, n) }}
+	}
+	return &engine{engineConfig: &c.engineConfig, tpagaDeposit: deliver, accept: func(body []byte, h http.Header) (*delivery, error) {
 		n, err := verifyTpaga(body, h.Get(header), accepted)
 		if err != nil {
 			return nil, err
 		}
-		return &delivery{key: tpagaKey(n), run: func(ctx context.Context) error { return fn(ctx, n) }}, nil
+		return deliver(n), nil
 	}}, nil
 }
 

@@ -84,6 +84,17 @@
 // its amount from the available balance (402 when it is short), a cancel
 // gives it back, and CollectPayout closes it as a customer collecting the
 // cash would. Balance reports the result.
+// # Account resources and the request log
+//
+// The antifraud whitelist and blacklist, API keys, companies with their
+// documents, and customers' shipping contacts and fiscal entities are kept
+// as Conekta keeps them (a customer's first shipping contact and fiscal
+// entity become its defaults). A private key made with POST /api_keys
+// authenticates requests until it is deactivated or deleted. Every
+// authenticated request is logged for GET /logs, newest first, with card
+// numbers, CVCs, tokens, keys and document contents filtered out; an error
+// answer's log_id is the id of its log. The current company is the fake's
+// own account, "conektatest_company".
 //
 // # Determinism
 //

@@ -18,6 +18,7 @@ import (
 
 	"github.com/pagos-go/pagos/conekta"
 	"github.com/pagos-go/pagos/internal/fake"
+	"github.com/pagos-go/pagos/internal/wait"
 )
 
 // DefaultAPIKey is the private key the fake accepts unless WithAPIKey sets
@@ -100,6 +101,7 @@ type Server struct {
 	// no field for.
 	refundReasons map[string]string
 	billing       *billing // plans, subscriptions, payouts, transfers (billing.go)
+	admin         *admin   // antifraud, API keys, companies, logs, shipping contacts, fiscal entities (admin.go)
 }
 
 type customer struct {
@@ -185,7 +187,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	s := &Server{
 		APIKey:        DefaultAPIKey,
 		now:           time.Now,
-		sleep:         fake.Sleep,
+		sleep:         wait.For,
 		maxAttempts:   5,
 		syncLimit:     DefaultSyncLimit,
 		customers:     map[string]*customer{},
@@ -320,10 +322,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("DELETE /webhook_keys/{id}", s.deleteKey)
 	mux.HandleFunc("POST /payment_test", s.paymentTest)
 	s.billingRoutes(mux)
+	s.adminRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusNotFound, "resource_not_found_error", "conekta.errors.resource_not_found.entity", "", "The resource was not found.")
 	})
-	return s.auth(mux)
+	return s.acceptKeys(s.auth(s.logRequests(mux)))
 }
 
 type versionKey struct{}

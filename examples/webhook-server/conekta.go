@@ -29,7 +29,7 @@ func mountConekta(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common we
 	raw, ok, err := setting(env, "CONEKTA_WEBHOOK_PUBLIC_KEY")
 	if err != nil || !ok {
 		why := "CONEKTA_WEBHOOK_PUBLIC_KEY is not set"
-		return []route{{events, why}, {sync, why}}, err
+		return []route{{pattern: events, reason: why}, {pattern: sync, reason: why}}, err
 	}
 	keys, err := conektaKeys(raw)
 	if err != nil {
@@ -72,7 +72,7 @@ func mountConekta(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common we
 	mux.Handle(events, async)
 	mux.Handle(sync, approval)
 	log.Info("conekta approval book", "references", len(b))
-	return []route{{events, ""}, {sync, ""}}, nil
+	return []route{{pattern: events, provider: "conekta", handler: async}, {pattern: sync}}, nil
 }
 
 // conektaKeys reads every public key of PEM text or of a PEM file.

@@ -23,4 +23,18 @@
 // them one PostgreSQL database with -dedupe-dsn (or PAGOS_DEDUPE_DSN): an
 // event delivered to two replicas is then processed once. The table is
 // created at start if missing.
+//
+// Missed deliveries (the server was down longer than the provider retries,
+// or user code failed until it gave up) are replayed with
+// -reconcile-every DURATION (or PAGOS_RECONCILE_EVERY), at start and then
+// at that interval, for each live provider whose API credentials are set:
+//
+//	TOKU_API_KEY      Toku payments of the last day (and the interval), with their invoices
+//	CONEKTA_API_KEY   Conekta events of the last day (and the interval)
+//	TPAGA_TOKEN       the deposits to TPAGA_RECONCILE_REFERENCES (comma-separated)
+//
+// TOKU_BASE_URL, CONEKTA_BASE_URL and TPAGA_BASE_URL point a client at a
+// sandbox, as in the quickstart. Each round's summary is logged ("webhook: replay done"); a
+// provider that cannot be listed is logged at error and tried again next
+// round, never stopping the server. Fygaro has no API: nothing replays it.
 package main

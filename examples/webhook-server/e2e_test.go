@@ -450,6 +450,8 @@ func TestStartupSettings(t *testing.T) {
 		{env("FYGARO_KEY_ID", "fyg_key", "FYGARO_SECRET", " padded "), "FYGARO_SECRET"},
 		{env("FYGARO_KEY_ID", "fyg_key", "FYGARO_SECRET", "s", "FYGARO_JWT_ONLY_MAX_AGE", "forever"), "FYGARO_JWT_ONLY_MAX_AGE"},
 		{env("TPAGA_NOTIFY_AUTHORIZATION", " Basic x "), "TPAGA_NOTIFY_AUTHORIZATION"},
+		{env("PAGOS_RECONCILE_EVERY", "daily"), "PAGOS_RECONCILE_EVERY"},
+		{env("PAGOS_RECONCILE_EVERY", "-1h"), "PAGOS_RECONCILE_EVERY"},
 	} {
 		err := run(context.Background(), []string{"-addr", "127.0.0.1:0"}, c.env, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

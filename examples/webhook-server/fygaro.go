@@ -19,7 +19,7 @@ func mountFygaro(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common web
 	const pattern = "POST /webhooks/fygaro"
 	keyID, ok, err := setting(env, "FYGARO_KEY_ID")
 	if err != nil || !ok {
-		return []route{{pattern, "FYGARO_KEY_ID is not set"}}, err
+		return []route{{pattern: pattern, reason: "FYGARO_KEY_ID is not set"}}, err
 	}
 	secret, ok, err := setting(env, "FYGARO_SECRET")
 	if err != nil {
@@ -50,5 +50,5 @@ func mountFygaro(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common web
 		return nil, fmt.Errorf("FYGARO_SECRET: %w", err)
 	}
 	mux.Handle(pattern, h)
-	return []route{{pattern, ""}}, nil
+	return []route{{pattern: pattern, reason: ""}}, nil
 }

@@ -35,6 +35,8 @@ type options struct {
 	addr      string
 	logFormat string
 	dedupeDSN string
+	// reconcileEvery is how often missed deliveries are replayed; 0: never.
+	reconcileEvery time.Duration
 }
 
 func parseFlags(args []string, env lookupEnv) (options, error) {
@@ -44,8 +46,18 @@ func parseFlags(args []string, env lookupEnv) (options, error) {
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&o.dedupeDSN, "dedupe-dsn", dsn, "PostgreSQL URL of the dedupe store shared by replicas (default $PAGOS_DEDUPE_DSN; empty: in memory, per process)")
+	every, _ := env("PAGOS_RECONCILE_EVERY")
+	var everyFlag string
+	fs.StringVar(&everyFlag, "reconcile-every", every, "how often to replay missed deliveries of each provider whose API key is set, such as 1h (default $PAGOS_RECONCILE_EVERY; empty: never)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if everyFlag != "" {
+		d, err := time.ParseDuration(everyFlag)
+		if err != nil || d <= 0 {
+			return o, fmt.Errorf("-reconcile-every (or PAGOS_RECONCILE_EVERY) %q: give a positive duration such as 1h", everyFlag)
+		}
+		o.reconcileEvery = d
 	}
 	if o.logFormat != "text" && o.logFormat != "json" {
 		return o, fmt.Errorf("-log-format %q: use text or json", o.logFormat)
@@ -103,6 +115,12 @@ func run(ctx context.Context, args []string, env lookupEnv, logOut io.Writer) er
 	if live == 0 {
 		log.Warn("no provider is configured: only /healthz is served")
 	}
+	var recs []reconciler
+	if o.reconcileEvery > 0 {
+		if recs, err = reconcilers(routes, env, log); err != nil {
+			return err
+		}
+	}
 
 	l, err := net.Listen("tcp", o.addr)
 	if err != nil {
@@ -119,6 +137,19 @@ func run(ctx context.Context, args []string, env lookupEnv, logOut io.Writer) er
 	log.Info("listening", "addr", l.Addr().String())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
+	rctx, stopReconcile := context.WithCancel(ctx)
+	reconciled := make(chan struct{})
+	go func() {
+		defer close(reconciled)
+		if len(recs) > 0 {
+			log.Info("reconciling", "every", o.reconcileEvery.String(), "providers", len(recs))
+			reconcileLoop(rctx, recs, o.reconcileEvery, log)
+		}
+	}()
+	defer func() {
+		stopReconcile()
+		<-reconciled
+	}()
 
 	select {
 	case err := <-served:

@@ -18,6 +18,10 @@ type lookupEnv func(string) (string, bool)
 type route struct {
 	pattern string
 	reason  string // why it is not mounted; "" when live
+	// provider and handler are set on the live route of each provider
+	// whose missed deliveries can be replayed (see reconcile.go).
+	provider string
+	handler  http.Handler
 }
 
 // setting reads a variable: missing is fine (the provider is not mounted),
@@ -57,7 +61,7 @@ func mountToku(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common webho
 	const pattern = "POST /webhooks/toku"
 	secret, ok, err := setting(env, "TOKU_WEBHOOK_SECRET")
 	if err != nil || !ok {
-		return []route{{pattern, "TOKU_WEBHOOK_SECRET is not set"}}, err
+		return []route{{pattern: pattern, reason: "TOKU_WEBHOOK_SECRET is not set"}}, err
 	}
 	h, err := webhook.NewTokuHandler(secret, func(ctx context.Context, e *toku.Event) error {
 		// Without the body signed or an API confirmation only the event id
@@ -76,5 +80,5 @@ func mountToku(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common webho
 		return nil, fmt.Errorf("TOKU_WEBHOOK_SECRET: %w", err)
 	}
 	mux.Handle(pattern, h)
-	return []route{{pattern, ""}}, nil
+	return []route{{pattern: pattern, provider: "toku", handler: h}}, nil
 }

@@ -17,7 +17,7 @@ func mountTpaga(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common webh
 	const pattern = "POST /webhooks/tpaga"
 	auth, ok, err := setting(env, "TPAGA_NOTIFY_AUTHORIZATION")
 	if err != nil || !ok {
-		return []route{{pattern, "TPAGA_NOTIFY_AUTHORIZATION is not set"}}, err
+		return []route{{pattern: pattern, reason: "TPAGA_NOTIFY_AUTHORIZATION is not set"}}, err
 	}
 	h, err := webhook.NewTpagaHandler(auth, func(ctx context.Context, n *tpaga.Notification) error {
 		amount, err := n.Amount()
@@ -32,5 +32,5 @@ func mountTpaga(mux *http.ServeMux, env lookupEnv, log *slog.Logger, common webh
 		return nil, fmt.Errorf("TPAGA_NOTIFY_AUTHORIZATION: %w", err)
 	}
 	mux.Handle(pattern, h)
-	return []route{{pattern, ""}}, nil
+	return []route{{pattern: pattern, provider: "tpaga", handler: h}}, nil
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/pagos-go/pagos/fygaro"
 	"github.com/pagos-go/pagos/internal/fake"
+	"github.com/pagos-go/pagos/internal/wait"
 	"github.com/pagos-go/pagos/webhook"
 )
 
@@ -147,7 +148,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		APIKey: DefaultAPIKey, APISecret: DefaultAPISecret,
 		HookKeyID: DefaultHookKeyID, HookSecret: DefaultHookSecret,
 		now:   time.Now,
-		sleep: fake.Sleep,
+		sleep: wait.For,
 		hc:    fake.HTTPClient(),
 		newID: fake.IDs(),
 	}

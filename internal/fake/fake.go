@@ -79,20 +79,3 @@ func Retry(ctx context.Context, max int, sleep func(context.Context, time.Durati
 		wait *= 2
 	}
 }
-
-// Sleep waits d or until ctx ends, returning ctx.Err() in that case: the
-// fakes' default wait between delivery attempts (tests replace it to make
-// the waits instant).
-func Sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}

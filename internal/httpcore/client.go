@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/pagos-go/pagos"
+	"github.com/pagos-go/pagos/internal/wait"
 )
 
 // Provider describes what differs between providers on the wire.
@@ -93,7 +94,7 @@ func New(p Provider, s Settings) (*Client, error) {
 		c.log = slog.New(slog.DiscardHandler)
 	}
 	if c.sleep == nil {
-		c.sleep = sleep
+		c.sleep = wait.For
 	}
 	if c.jitter == nil {
 		c.jitter = randInt63n

@@ -18,6 +18,7 @@ import (
 
 	"github.com/pagos-go/pagos"
 	"github.com/pagos-go/pagos/internal/testutil"
+	"github.com/pagos-go/pagos/internal/wait"
 )
 
 // testError is a provider *Error for these tests.
@@ -377,7 +378,7 @@ func TestCancelDuringLongBackoffReturnsPromptly(t *testing.T) {
 	c, _ := newClient(t, srv.URL, func(s *Settings) {
 		s.Sleep = func(ctx context.Context, d time.Duration) error {
 			close(waiting) // the client has entered its one-hour wait
-			return sleep(ctx, d)
+			return wait.For(ctx, d)
 		}
 		s.RetryWaitMin, s.RetryWaitMax = time.Hour, time.Hour
 	})

@@ -14,7 +14,7 @@ import (
 )
 
 // checkRetry is go-retryablehttp's CheckRetry. It decides, by the rule in
-// DESIGN.md, and records the wait before the next attempt.
+// ARCHITECTURE.md (the retry rule), and records the wait before the next attempt.
 //
 //   - GET, PUT and DELETE (and Repeatable writes) are retried on transport
 //     errors, 408, 429, 500, 502, 503 and 504.
@@ -130,22 +130,6 @@ func (c *Client) prepareRetry(req *http.Request) error {
 		slog.String("method", req.Method), slog.String("path", req.URL.Path),
 		slog.Int("after_attempt", st.attempt), slog.Duration("wait", st.wait))
 	return c.sleep(req.Context(), st.wait)
-}
-
-// sleep waits d or until ctx ends, returning ctx.Err() in that case. It is
-// the pipeline's default sleeper between attempts.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 func randInt63n(n int64) int64 {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pagos-go/pagos/internal/fake"
+	"github.com/pagos-go/pagos/internal/wait"
 	"github.com/pagos-go/pagos/toku"
 	"github.com/pagos-go/pagos/webhook"
 )
@@ -131,7 +132,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		events:      map[string]*sentEvent{},
 		hc:          fake.HTTPClient(),
 		newID:       fake.IDs(),
-		sleep:       fake.Sleep,
+		sleep:       wait.For,
 	}
 	for _, o := range opts {
 		o(s)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/pagos-go/pagos/internal/fake"
+	"github.com/pagos-go/pagos/internal/wait"
 	"github.com/pagos-go/pagos/tpaga"
 )
 
@@ -160,7 +161,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		Prefix:       DefaultPrefix,
 		Agreement:    DefaultAgreement,
 		now:          time.Now,
-		sleep:        fake.Sleep,
+		sleep:        wait.For,
 		maxAttempts:  5,
 		refs:         map[string]*reference{},
 		tokens:       map[string]string{},

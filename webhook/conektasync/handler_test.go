@@ -433,7 +433,9 @@ func TestLateCallbackPanicDoesNotPoisonTheEvent(t *testing.T) {
 		return lookup(ctx, p)
 	}
 	lateSeen := make(chan struct{})
-	h := newSync(t, digestAuth(), r, WithBudget(50*time.Millisecond),
+	// The first lookup blocks until released, so the budget only has to be
+	// long enough for the second one to answer in time on a loaded machine.
+	h := newSync(t, digestAuth(), r, WithBudget(500*time.Millisecond),
 		WithLateAnswer(func(LateAnswer) { close(lateSeen); panic("callback bug") }))
 	seen := watch(h)
 	srv := httptest.NewServer(h)

@@ -44,6 +44,11 @@
 // leaves a claim that expires with its lease; the next delivery after that
 // processes the event, so nothing is lost.
 //
+// State (webhook.StateReader) reads an event's state by its primary key
+// without writing, as Claim would judge it: the replays of missed
+// deliveries (webhook.ReplayToku and its siblings) skip processed events
+// with it, and several replicas replaying at once still run user code once.
+//
 // Release keeps the text of user code's error (at most MaxErrorText bytes)
 // in last_error. The store never sees a request body, a signature or a
 // secret; keep secrets out of your own errors.

@@ -43,9 +43,13 @@ type Store struct {
 	done    string
 	release string
 	purge   string
+	state   string
 }
 
-var _ webhook.Store = (*Store)(nil)
+var (
+	_ webhook.Store       = (*Store)(nil)
+	_ webhook.StateReader = (*Store)(nil)
+)
 
 // New returns a Store keeping its rows in cfg.Table of db. db must be
 // opened with a PostgreSQL driver (pgx's stdlib, lib/pq, …); New does not
@@ -74,6 +78,7 @@ func New(db *sql.DB, cfg Config) (*Store, error) {
 		done:    fmt.Sprintf(completeSQL, quoted),
 		release: fmt.Sprintf(releaseSQL, quoted),
 		purge:   fmt.Sprintf(purgeSQL, quoted),
+		state:   fmt.Sprintf(stateSQL, quoted),
 	}, nil
 }
 
@@ -123,6 +128,12 @@ WHERE namespace = $1 AND provider = $2 AND event_key = $3 AND status = 'claimed'
 
 const purgeSQL = `DELETE FROM %s
 WHERE last_seen < now() - $1::interval AND (status <> 'claimed' OR lease_until <= now())`
+
+// stateSQL reads an event's state by the database's clock, as claimSQL
+// judges it: a claim whose lease ran out is as good as released.
+const stateSQL = `SELECT CASE WHEN status = 'done' THEN 'done'
+	WHEN status = 'claimed' AND lease_until > now() THEN 'busy' ELSE 'unclaimed' END
+FROM %s WHERE namespace = $1 AND provider = $2 AND event_key = $3`
 
 // Schema returns the CREATE TABLE statement Migrate runs, for those who
 // apply schema changes with their own migration tool.
@@ -174,6 +185,26 @@ func (s *Store) Claim(ctx context.Context, key webhook.Key, lease time.Duration)
 		c.Status = webhook.Done
 	}
 	return c, nil
+}
+
+// State implements webhook.StateReader with one read by primary key: Done,
+// Busy (a live claim holds it) or Unclaimed (no row, released, or its lease
+// ran out).
+func (s *Store) State(ctx context.Context, key webhook.Key) (webhook.ClaimStatus, error) {
+	ns, prov, ev := storedKey(key)
+	var state string
+	err := s.db.QueryRowContext(ctx, s.state, ns, prov, ev).Scan(&state)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return webhook.Unclaimed, nil
+	case err != nil:
+		return 0, fmt.Errorf("pgstore: state %s: %w", key, err)
+	case state == "done":
+		return webhook.Done, nil
+	case state == "busy":
+		return webhook.Busy, nil
+	}
+	return webhook.Unclaimed, nil
 }
 
 // Complete implements webhook.Store: the event becomes done, if c's token

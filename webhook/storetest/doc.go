@@ -6,6 +6,9 @@
 //		storetest.Run(t, func(t *testing.T) webhook.Store { return newMyStore(t) })
 //	}
 //
+// A store that implements webhook.StateReader (optional) has its State
+// checked against what Claim would answer; otherwise that check is skipped.
+//
 // Lease expiry is checked with real time: leases of ShortLease, waits just
 // past them.
 package storetest

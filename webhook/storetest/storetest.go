@@ -179,6 +179,54 @@ func Run(t *testing.T, newStore func(t *testing.T) webhook.Store) {
 		}
 	})
 
+	// StateReader is optional; a store that has it must answer as Claim
+	// would judge the key, without taking it.
+	t.Run("StateReadsWithoutClaiming", func(t *testing.T) {
+		s := newStore(t)
+		r, ok := s.(webhook.StateReader)
+		if !ok {
+			t.Skip("the store does not implement webhook.StateReader")
+		}
+		state := func(k webhook.Key, want webhook.ClaimStatus, when string) {
+			t.Helper()
+			got, err := r.State(ctx, k)
+			if err != nil {
+				t.Fatalf("State %s: %v", when, err)
+			}
+			if got != want {
+				t.Fatalf("State %s = %v, want %v", when, got, want)
+			}
+		}
+		k := key(t, "evt_1")
+		state(k, webhook.Unclaimed, "of a key never seen")
+		state(k, webhook.Unclaimed, "read twice") // a read takes nothing
+		c := mustClaim(t, s, k, time.Minute)
+		if c.Status != webhook.Acquired || c.Attempt != 1 {
+			t.Fatalf("claim after State = %+v, want Acquired, attempt 1", c)
+		}
+		state(k, webhook.Busy, "under a live claim")
+		if err := s.Release(ctx, c, errors.New("user code failed")); err != nil {
+			t.Fatal(err)
+		}
+		state(k, webhook.Unclaimed, "after Release")
+		c = mustClaim(t, s, k, time.Minute)
+		if err := s.Complete(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		state(k, webhook.Done, "after Complete")
+		state(key(t, "evt_2"), webhook.Unclaimed, "of another key")
+
+		lapsed := key(t, "evt_3")
+		mustClaim(t, s, lapsed, ShortLease)
+		state(lapsed, webhook.Busy, "within a short lease")
+		select {
+		case <-time.After(ShortLease + 200*time.Millisecond):
+		case <-t.Context().Done():
+			t.Fatal(t.Context().Err())
+		}
+		state(lapsed, webhook.Unclaimed, "after the lease ran out")
+	})
+
 	t.Run("ConcurrentClaimsAcquireOnce", func(t *testing.T) {
 		s := newStore(t)
 		k := key(t, "evt_1")
