@@ -64,6 +64,20 @@ type Client struct {
 	Checkouts *CheckoutsService
 	// PaymentTests fires the sandbox's inbound_payment.* requests (/payment_test).
 	PaymentTests *PaymentTestsService
+	// Plans manages subscription plans.
+	Plans *PlansService
+	// Subscriptions subscribes customers to plans and manages their billing.
+	Subscriptions *SubscriptionsService
+	// CustomerPortals creates a subscription's self-service page.
+	CustomerPortals *CustomerPortalsService
+	// Balance reads the account's balance.
+	Balance *BalanceService
+	// Transactions reads the account's ledger.
+	Transactions *TransactionsService
+	// Transfers reads the transfers from the balance to the bank.
+	Transfers *TransfersService
+	// PayoutOrders pays money out of the balance to customers.
+	PayoutOrders *PayoutOrdersService
 	// Whitelist and Blacklist manage the antifraud lists.
 	Whitelist *WhitelistService
 	Blacklist *BlacklistService
@@ -220,6 +234,13 @@ func NewClient(privateKey string, opts ...Option) (*Client, error) {
 	c.WebhookKeys = &WebhookKeysService{client: c}
 	c.Tokens = &TokensService{client: c}
 	c.PaymentTests = &PaymentTestsService{client: c}
+	c.Plans = &PlansService{client: c}
+	c.Subscriptions = &SubscriptionsService{client: c}
+	c.CustomerPortals = &CustomerPortalsService{client: c}
+	c.Balance = &BalanceService{client: c}
+	c.Transactions = &TransactionsService{client: c}
+	c.Transfers = &TransfersService{client: c}
+	c.PayoutOrders = &PayoutOrdersService{client: c}
 	c.Whitelist = &WhitelistService{client: c}
 	c.Blacklist = &BlacklistService{client: c}
 	c.APIKeys = &APIKeysService{client: c}

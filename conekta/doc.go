@@ -1,7 +1,8 @@
 // Package conekta is a client for the Conekta API (Mexico): customers and
-// their saved cards and cash references, orders and charges, events,
-// webhooks and their signing keys, card tokens, and the sandbox's recurring
-// cash simulator.
+// their saved cards and cash references, orders and charges, subscription
+// plans and subscriptions, the balance, transactions, transfers and payout
+// orders, events, webhooks and their signing keys, card tokens, and the
+// sandbox's recurring cash simulator.
 //
 // # Usage
 //
@@ -110,6 +111,23 @@
 // Decline with a FailureCode). The approval URL is set in Conekta's panel,
 // not through this API. Settle on the charge.paid event that follows.
 //
+// # Subscriptions and money
+//
+// Plans say what a subscription charges and how often (IntervalMonth,
+// Frequency 1: monthly); Subscriptions.Create charges the customer's card
+// for the first period (after the trial, if any) and Conekta charges each
+// following one, sending subscription.paid, or subscription.payment_failed
+// with the subscription past_due. Event.Subscription, Event.Plan and
+// Event.PayoutOrder decode those events. Update, Pause, Resume, Retry and
+// Cancel change a subscription; since a change may charge the card, none is
+// repeated after it may have reached Conekta (ErrOutcomeUnknown): Get the
+// subscription first. CustomerPortals.Create gives the subscriber a page of
+// their own.
+//
+// Balance.Get, Transactions and Transfers read where the money is; a
+// PayoutOrders.Create pays a customer from the available balance and, like
+// every money-moving write, is never repeated after it may have landed.
+// Every result type keeps Conekta's body in Raw.
 // # Account, antifraud and customer records
 //
 // Whitelist and Blacklist add and remove antifraud rules (an email, phone

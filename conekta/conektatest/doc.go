@@ -1,7 +1,9 @@
 // Package conektatest is an in-process, stateful fake of the Conekta API for
 // tests and demos: customers and payment sources, card tokens, orders and
-// charges, events, webhooks and webhook keys, validated as Conekta does, with
-// a till control for what a customer does at an OXXO.
+// charges, plans and subscriptions billed on the fake's clock, the balance,
+// transactions, transfers and payout orders, events, webhooks and webhook
+// keys, validated as Conekta does, with a till control for what a customer
+// does at an OXXO.
 //
 //	srv := conektatest.NewServer(t, conektatest.WithSigningKey(key)) // closed when the test ends
 //	c := srv.Client()                                                // a *conekta.Client pointed at the fake; fails t on a bad key
@@ -84,6 +86,24 @@
 // again. Unlike Conekta, which refuses localhost webhook URLs, the fake
 // delivers to loopback, so a handler on httptest receives them.
 //
+// # Subscriptions, balance and payouts
+//
+// Plans and subscriptions bill on the fake's clock: a subscription charges
+// its card at once (or when its trial ends), then Advance moves the clock
+// and charges every period that fell due, each as a paid order (with
+// order.paid and charge.paid) and subscription.paid. A declined card
+// (TokenDeclined) leaves it past_due with subscription.payment_failed; it
+// is tried again every plan's retry_delay_hours and canceled after
+// max_retries more failures. Pause, Resume, Retry, Cancel and the customer
+// portal work as Conekta's do. Now reports the fake's clock.
+//
+// The balance and the transactions are the orders' paid charges: each is a
+// capture, pending until SettlementDelay has passed on the fake's clock,
+// then available. Transfer does what Conekta's payout schedule does (sends
+// the available balance to the bank as a transfer); a payout order takes
+// its amount from the available balance (402 when it is short), a cancel
+// gives it back, and CollectPayout closes it as a customer collecting the
+// cash would. Balance reports the result.
 // # Account resources and the request log
 //
 // The antifraud whitelist and blacklist, API keys, companies with their

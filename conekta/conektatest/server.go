@@ -102,6 +102,7 @@ type Server struct {
 	// refundReasons keeps each refund's reason, which conekta.Refund has
 	// no field for.
 	refundReasons map[string]string
+	billing       *billing // plans, subscriptions, payouts, transfers (billing.go)
 	admin         *admin   // antifraud, API keys, companies, logs, shipping contacts, fiscal entities (admin.go)
 	checkouts     commerce // payment links (commerce.go)
 }
@@ -330,6 +331,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("PUT /webhook_keys/{id}", s.updateKey)
 	mux.HandleFunc("DELETE /webhook_keys/{id}", s.deleteKey)
 	mux.HandleFunc("POST /payment_test", s.paymentTest)
+	s.billingRoutes(mux)
 	s.adminRoutes(mux)
 	s.commerceRoutes(mux) // charges, order lines, payment links (commerce.go)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -34,6 +34,7 @@ func run(ctx context.Context, out io.Writer, env func(string) string) error {
 		{"Conekta card", func(ctx context.Context, p *printer) error { return conektaCardFlow(ctx, p, env) }},
 		{"Conekta OXXO cash", func(ctx context.Context, p *printer) error { return conektaCashFlow(ctx, p, env) }},
 		{"Conekta payment link", func(ctx context.Context, p *printer) error { return conektaLinkFlow(ctx, p, env) }},
+		{"Conekta card subscription", func(ctx context.Context, p *printer) error { return conektaSubscriptionFlow(ctx, p, env) }},
 		{"Fygaro", func(ctx context.Context, p *printer) error { return fygaroFlow(ctx, p, env) }},
 		{"Tpaga", func(ctx context.Context, p *printer) error { return tpagaFlow(ctx, p, env) }},
 	}

@@ -24,6 +24,7 @@ func TestQuickstart(t *testing.T) {
 		"== Conekta card ==", "webhook handler verified order.paid", "== Conekta OXXO cash ==", "approval handler approved the payment attempt",
 		"webhook handler verified charge.paid",
 		"== Conekta payment link ==", "webhook handler verified order.paid: ord_", "for quickstart-yoga", "the link took 1 payment and is Finished",
+		"== Conekta card subscription ==", "webhook handler verified subscription.paid", "cancelled subscription", "nothing more was charged",
 		"== Fygaro ==", "built a dynamic link for order-1001", "webhook handler verified the Fygaro hook: order-1001 paid 25.00 USD",
 		"not recorded twice",
 		"== Tpaga ==", "webhook handler received the deposit: 20000 COP", "paid 30000 COP to TSPAGOSDEMO1; the handler received it",
