@@ -767,7 +767,7 @@ func call(ctx context.Context, method, target string, body any) (int, []byte, er
 		return 0, nil, usagef("%v", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := (&http.Client{Timeout: 2 * time.Minute}).Do(req) // a control may wait for deliveries and their retries
 	if err != nil {
 		return 0, nil, fmt.Errorf("reaching the fake: %w", err)
 	}

@@ -73,16 +73,16 @@ type triggerOpts struct {
 
 // result is one request and its answer.
 type result struct {
-	Provider  string  `json:"provider"`
-	Event     string  `json:"event"`
-	EventID   string  `json:"event_id,omitempty"`
-	Attempt   string  `json:"attempt"` // "first", "duplicate", "concurrent 3/5", "lookup", …
-	Status    int     `json:"status"`
-	LatencyMS float64 `json:"latency_ms"`
-	Answer    string  `json:"answer,omitempty"`
-	Accepted  bool    `json:"accepted"`
-	Verdict   string  `json:"verdict,omitempty"`
-	Error     string  `json:"error,omitempty"`
+	Provider  string `json:"provider"`
+	Event     string `json:"event"`
+	EventID   string `json:"event_id,omitempty"`
+	Attempt   string `json:"attempt"` // "first", "duplicate", "concurrent 3/5", "lookup", …
+	Status    int    `json:"status"`
+	LatencyUS int64  `json:"latency_us"` // microseconds
+	Answer    string `json:"answer,omitempty"`
+	Accepted  bool   `json:"accepted"`
+	Verdict   string `json:"verdict,omitempty"`
+	Error     string `json:"error,omitempty"`
 }
 
 // delivery is one signed request, ready to send (possibly several times).
@@ -346,7 +346,7 @@ func send(ctx context.Context, hc *http.Client, to string, d *delivery, provider
 				r.Attempt = fmt.Sprintf("%s %d/%d", attempt, i+1, n)
 			}
 			status, answer, elapsed, err := post(ctx, hc, to, d.header, d.body)
-			r.Status, r.Answer, r.LatencyMS = status, answer, ms(elapsed)
+			r.Status, r.Answer, r.LatencyUS = status, answer, elapsed.Microseconds()
 			if err != nil {
 				r.Error = err.Error()
 			}
@@ -378,8 +378,6 @@ func post(ctx context.Context, hc *http.Client, to string, header http.Header, b
 	return resp.StatusCode, strings.TrimSpace(string(b)), time.Since(start), err
 }
 
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
 // report prints results and fails when one was not accepted.
 func (c *cli) report(results []result, asJSON bool) error {
 	ok := true
@@ -396,7 +394,7 @@ func (c *cli) report(results []result, asJSON bool) error {
 			if !r.Accepted {
 				verdict = "REFUSED"
 			}
-			fmt.Fprintf(c.stdout, "%s %s %s (%s): %s, status %d, %.1f ms", r.Provider, r.Event, r.EventID, r.Attempt, verdict, r.Status, r.LatencyMS)
+			fmt.Fprintf(c.stdout, "%s %s %s (%s): %s, status %d, %s", r.Provider, r.Event, r.EventID, r.Attempt, verdict, r.Status, (time.Duration(r.LatencyUS) * time.Microsecond).Round(100*time.Microsecond))
 			if r.Verdict != "" {
 				fmt.Fprintf(c.stdout, ", %s", r.Verdict)
 			}
@@ -488,7 +486,7 @@ func (c *cli) conektaSync(ctx context.Context, hc *http.Client, o *triggerOpts, 
 		}
 		status, answer, elapsed, err := post(ctx, hc, o.to, h, body)
 		r := result{Provider: "conekta", Event: string(typ), EventID: id, Attempt: strings.TrimPrefix(string(typ), "inbound_payment."),
-			Status: status, Answer: answer, LatencyMS: ms(elapsed)}
+			Status: status, Answer: answer, LatencyUS: elapsed.Microseconds()}
 		var ans conekta.InboundAnswer
 		switch {
 		case err != nil:
@@ -516,7 +514,7 @@ func (c *cli) conektaSync(ctx context.Context, hc *http.Client, o *triggerOpts, 
 		}
 		if err == nil && elapsed >= syncLimit {
 			r.Accepted = false
-			r.Verdict += fmt.Sprintf("; answered in %.0f ms, past Conekta's 2 s limit: declined at the till", ms(elapsed))
+			r.Verdict += fmt.Sprintf("; answered in %s, past Conekta's 2 s limit: declined at the till", elapsed.Round(time.Millisecond))
 		} else if err == nil {
 			r.Verdict += fmt.Sprintf("; within Conekta's 2 s limit (%.0f%%)", 100*elapsed.Seconds()/syncLimit.Seconds())
 		}
