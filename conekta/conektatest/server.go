@@ -205,7 +205,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		keys:          map[string]*signingKey{},
 		refundReasons: map[string]string{},
 		hc:            fake.HTTPClient(),
-		newID:         fake.IDs(),
+		newID:         (&fake.IDs{}).New,
 		tb:            tb,
 	}
 	for _, o := range opts {

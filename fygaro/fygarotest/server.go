@@ -152,7 +152,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		now:   time.Now,
 		sleep: wait.For,
 		hc:    fake.HTTPClient(),
-		newID: fake.IDs(),
+		newID: (&fake.IDs{}).New,
 		tb:    tb,
 	}
 	for _, o := range opts {

@@ -10,18 +10,35 @@ import (
 	"time"
 )
 
-// IDs returns the fakes' default id source: the prefix and a counter
-// shared by every prefix, zero-padded ("cus_000001", "in_000002"); safe for
-// concurrent use.
-func IDs() func(prefix string) string {
-	var mu sync.Mutex
-	n := 0
-	return func(prefix string) string {
-		mu.Lock()
-		defer mu.Unlock()
-		n++
-		return fmt.Sprintf("%s%06d", prefix, n)
-	}
+// IDs is the fakes' default id source: the prefix and a counter shared by
+// every prefix, zero-padded ("cus_000001", "in_000002"). It is safe for
+// concurrent use, and its count is part of a fake's saved state, so a
+// restored fake never hands out an id it already gave.
+type IDs struct {
+	mu sync.Mutex
+	n  int
+}
+
+// New returns the next id with prefix.
+func (c *IDs) New(prefix string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n++
+	return fmt.Sprintf("%s%06d", prefix, c.n)
+}
+
+// Count is how many ids were handed out.
+func (c *IDs) Count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+// Restore moves the count forward to n; it never moves it back.
+func (c *IDs) Restore(n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n = max(c.n, n)
 }
 
 // HTTPClient returns the client a fake delivers webhooks with: bounded in

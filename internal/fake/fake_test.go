@@ -12,7 +12,8 @@ import (
 
 func TestIDsCountAcrossPrefixesConcurrently(t *testing.T) {
 	t.Parallel()
-	ids := IDs()
+	c := &IDs{}
+	ids := c.New
 	if a, b := ids("cus_"), ids("in_"); a != "cus_000001" || b != "in_000002" {
 		t.Fatalf("ids %s %s", a, b)
 	}
@@ -28,6 +29,14 @@ func TestIDsCountAcrossPrefixesConcurrently(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	if c.Count() != 52 {
+		t.Fatalf("Count = %d, want 52", c.Count())
+	}
+	c.Restore(10) // never back
+	c.Restore(100)
+	if got := ids("cus_"); got != "cus_000101" {
+		t.Fatalf("after Restore(100): %s", got)
+	}
 }
 
 func TestRetryWaitsDoublingUntilSuccess(t *testing.T) {

@@ -133,7 +133,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		endpoints:   map[string]*endpoint{},
 		events:      map[string]*sentEvent{},
 		hc:          fake.HTTPClient(),
-		newID:       fake.IDs(),
+		newID:       (&fake.IDs{}).New,
 		sleep:       wait.For,
 		tb:          tb,
 	}
