@@ -206,8 +206,7 @@ func decodeAs[T any](e *Event, object string) (*T, error) {
 	if e.Type.Object() != object {
 		return nil, fmt.Errorf("conekta: event %s is %s, not an %s event", e.ID, e.Type, object)
 	}
-	v := new(T)
-	return v, e.Decode(v)
+	return decodeObject[T](e)
 }
 
 // Order returns the order of an order.* event.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -167,4 +168,35 @@ func FuzzParseEvent(f *testing.F) {
 		_, _ = e.InboundPayment()
 		_ = e.Decode(new(Customer))
 	})
+}
+
+// TestEventAccessorsNilOnError: every typed accessor returns a nil result
+// with its error, whether the event is of another object or its data.object
+// does not decode.
+func TestEventAccessorsNilOnError(t *testing.T) {
+	undecodable := json.RawMessage(`{"id":7,"amount":"many"}`)
+	for name, get := range map[string]func(*Event) (any, error){
+		"Order":          func(e *Event) (any, error) { return e.Order() },
+		"Charge":         func(e *Event) (any, error) { return e.Charge() },
+		"InboundPayment": func(e *Event) (any, error) { return e.InboundPayment() },
+		"Subscription":   func(e *Event) (any, error) { return e.Subscription() },
+		"Plan":           func(e *Event) (any, error) { return e.Plan() },
+		"PayoutOrder":    func(e *Event) (any, error) { return e.PayoutOrder() },
+		"Customer":       func(e *Event) (any, error) { return e.Customer() },
+		"PaymentSource":  func(e *Event) (any, error) { return e.PaymentSource() },
+		"Webhook":        func(e *Event) (any, error) { return e.Webhook() },
+	} {
+		types := map[string]EventType{"Order": EventOrderPaid, "Charge": EventChargePaid, "InboundPayment": EventInboundPaymentLookup,
+			"Subscription": "subscription.paid", "Plan": "plan.created", "PayoutOrder": EventPayoutOrderClosed, "Customer": EventCustomerUpdated,
+			"PaymentSource": EventCustomerCardBlocked, "Webhook": EventWebhookDeleted}
+		for _, e := range []*Event{
+			{ID: "evt_1", Type: types[name], Object: undecodable},
+			{ID: "evt_2", Type: "unknown.thing", Object: json.RawMessage(`{}`)},
+		} {
+			v, err := get(e)
+			if err == nil || !reflect.ValueOf(v).IsNil() {
+				t.Errorf("%s of %s %s: %#v, %v; want nil and an error", name, e.Type, e.Object, v, err)
+			}
+		}
+	}
 }
