@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/x509"
 	"encoding/json"
@@ -19,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pagos-go/pagos/conekta"
 	"github.com/pagos-go/pagos/conekta/conektatest"
 	"github.com/pagos-go/pagos/fygaro/fygarotest"
 	"github.com/pagos-go/pagos/toku/tokutest"
@@ -52,20 +54,41 @@ failed:
   pagos fake toku-advance DURATION                move Toku's clock (subscriptions) POST /toku/advance {"duration":"744h"}
   pagos fake conekta-till REFERENCE CENTAVOS      pay a cash/OXXO reference at the till (lookup and attempt
                                                   to the approval URL first)       POST /conekta/till {"reference","amount"}
+  pagos fake conekta-checkout-pay ID [card|declined|cash]
+                                                  pay a payment link (checkout): the approved or declined
+                                                  test card, or a cash reference to pay with conekta-till
+                                                  POST /conekta/checkouts/{id}/pay {"method"}
+  pagos fake conekta-advance DURATION             move Conekta's clock (subscriptions, settlement)
+                                                  POST /conekta/advance {"duration":"744h"}
+  pagos fake conekta-transfer [CURRENCY]          send the available balance to the bank (a payout run)
+                                                  POST /conekta/transfer {"currency":"MXN"}
+  pagos fake conekta-collect-payout ID            the payout order's cash is collected at a store
+                                                  POST /conekta/payout-orders/{id}/collect
   pagos fake conekta-approval-url URL             set the recurring-cash approval URL PUT /conekta/approval-url {"url"}
   pagos fake tpaga-pay REFERENCE PESOS            pay a Tpaga reference at Efecty  POST /tpaga/pay {"reference","amount"}
+  pagos fake tpaga-notify-url URL AUTHORIZATION   where deposit notifications go, with what Authorization
+                                                  PUT /tpaga/notify-url {"url","authorization"}
   pagos fake fygaro-pay LINK                      pay a Fygaro payment link        POST /fygaro/pay {"link"}
+  pagos fake fygaro-resume-hook                   re-enable the hook Fygaro suspended after failures
+                                                  POST /fygaro/resume-hook
   pagos fake fygaro-hook-url URL                  set the button's hook URL        PUT /fygaro/hook-url {"url"}
 
 The fakes themselves listen on 127.0.0.1 only; -addr sets the control
 server's address, and one that is not loopback needs -allow-remote (it lets
 anyone who reaches it pay and move the clock).
 
-Not yet: -state FILE (keeping objects across restarts); the fakes keep state
-in memory only.
+-state FILE keeps every fake's objects across restarts: customers, invoices,
+orders, references, links, webhook endpoints with their secrets, events and
+deliveries, the signing keys and the clocks. The file is read at the start
+(created if missing), written atomically every few seconds while something
+changed and at shutdown, and a file that does not parse is refused with a
+message, never emptied. A restarted fake listens on the port it had, because
+the objects name it. The keys in the file are the fakes' test keys; treat it
+like any local secret.
 
 Examples:
   pagos fake -env-file .pagos.env &     # then: set -a; . ./.pagos.env; set +a
+  pagos fake -state .pagos-state.json   # the same objects, keys and URLs after a restart
   pagos fake -providers toku,tpaga -tpaga-notify http://127.0.0.1:8080/webhooks/tpaga
   pagos fake toku-pay in_000002
   pagos fake conekta-till 93000262276908 15000
@@ -103,7 +126,7 @@ func (c *cli) fake(ctx context.Context, args []string) error {
 	fs.StringVar(&o.tpagaAuth, "tpaga-auth", "", "Authorization value sent with them (default $TPAGA_NOTIFY_AUTHORIZATION or \"Basic pagos-fake\")")
 	fs.StringVar(&o.fygaroHook, "fygaro-hook", "", "the Fygaro button's hook URL")
 	fs.StringVar(&o.conektaApproval, "conekta-approval", "", "Conekta's approval URL for recurring cash (inbound_payment.*)")
-	fs.StringVar(&o.state, "state", "", "not supported yet: the fakes keep their state in memory")
+	fs.StringVar(&o.state, "state", "", "keep the fakes' objects in this file across restarts (created if missing; written atomically)")
 	fs.BoolVar(&o.asJSON, "json", false, "print the settings as one JSON object")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -111,9 +134,6 @@ func (c *cli) fake(ctx context.Context, args []string) error {
 	}
 	if len(pos) > 0 {
 		return usagef("unexpected argument %q", pos[0])
-	}
-	if o.state != "" {
-		return usagef("-state is not supported yet: the fakes keep their state in memory only")
 	}
 	want := strings.Split(o.providers, ",")
 	for _, p := range want {
@@ -127,16 +147,44 @@ func (c *cli) fake(ctx context.Context, args []string) error {
 	if !isLoopbackAddr(o.addr) {
 		fmt.Fprintf(c.stderr, "pagos: WARNING: the control server listens on %s, beyond this machine: anyone who reaches it can pay and move the clock\n", o.addr)
 	}
+	sf := &stateFile{Kind: stateKind, Version: stateVersion, Providers: map[string]providerState{}}
+	if o.state != "" {
+		if sf, err = readStateFile(o.state); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
-	f, err := c.startFakes(want, &o)
+	f, err := c.startFakes(want, &o, sf)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	defer f.close()
+	closed := false
+	defer func() {
+		if !closed {
+			f.close()
+		}
+	}()
+	var sv *saver
+	saving := make(chan struct{})
+	sctx, stopSaving := context.WithCancel(ctx)
+	defer stopSaving()
+	if o.state != "" {
+		sv = &saver{path: o.state, sf: sf, f: f}
+		if err := sv.save(); err != nil { // fail now, not at the first change, when the file cannot be written
+			ln.Close()
+			return err
+		}
+		go func() {
+			defer close(saving)
+			sv.run(sctx, func(err error) { fmt.Fprintf(c.stderr, "pagos: WARNING: %v\n", err) })
+		}()
+	} else {
+		close(saving)
+	}
 	f.env = append(f.env, [2]string{"PAGOS_FAKE_URL", "http://" + ln.Addr().String()})
 	srv := &http.Server{Handler: f.controls(), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
@@ -168,6 +216,16 @@ func (c *cli) fake(ctx context.Context, args []string) error {
 	if err := srv.Shutdown(shutdown); err != nil {
 		return err
 	}
+	stopSaving()
+	<-saving
+	f.close() // settles the deliveries in flight, so the last save holds them
+	closed = true
+	if sv != nil {
+		if err := sv.save(); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stderr, "pagos: state saved to %s\n", o.state)
+	}
 	fmt.Fprintln(c.stderr, "pagos: fakes stopped")
 	return nil
 }
@@ -192,34 +250,72 @@ func isLoopbackAddr(addr string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// startFakes starts the fakes named and collects their settings.
-func (c *cli) startFakes(want []string, o *fakeOpts) (*fakes, error) {
-	f := &fakes{}
+// startFakes starts the fakes named, on the addresses and with the objects
+// of sf, applies the flags, and collects their settings.
+func (c *cli) startFakes(want []string, o *fakeOpts, sf *stateFile) (f *fakes, err error) {
+	f = &fakes{}
+	defer func() {
+		if err != nil {
+			f.close()
+		}
+	}()
 	add := func(k, v string) { f.env = append(f.env, [2]string{k, v}) }
+	restore := func(name string, load func(*bytes.Reader) error) error {
+		ps, ok := sf.Providers[name]
+		if !ok {
+			return nil
+		}
+		if err := load(bytes.NewReader(ps.State)); err != nil {
+			return fmt.Errorf("-state %s: %w; the file is left as it is: fix it, or move it away to start with empty fakes", o.state, err)
+		}
+		return nil
+	}
 	if slices.Contains(want, "toku") {
-		f.toku = tokutest.NewServer(nil)
+		ln, err := sf.listen("toku")
+		if err != nil {
+			return nil, err
+		}
+		f.toku = tokutest.NewServer(nil, tokutest.WithListener(ln))
+		if err := restore("toku", func(r *bytes.Reader) error { return f.toku.LoadState(r) }); err != nil {
+			return nil, err
+		}
 		add("TOKU_BASE_URL", f.toku.URL)
 		add("TOKU_API_KEY", f.toku.APIKey)
 	}
 	if slices.Contains(want, "conekta") {
-		f.conekta = conektatest.NewServer(nil)
+		ln, err := sf.listen("conekta")
+		if err != nil {
+			return nil, err
+		}
+		f.conekta = conektatest.NewServer(nil, conektatest.WithListener(ln))
+		if err := restore("conekta", func(r *bytes.Reader) error { return f.conekta.LoadState(r) }); err != nil {
+			return nil, err
+		}
 		add("CONEKTA_BASE_URL", f.conekta.URL)
 		add("CONEKTA_API_KEY", f.conekta.APIKey)
 		der, err := x509.MarshalPKIXPublicKey(f.conekta.PublicKeys()[0])
 		if err != nil {
-			f.close()
 			return nil, err
 		}
 		add("CONEKTA_WEBHOOK_PUBLIC_KEY", string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})))
 		if o.conektaApproval != "" {
 			if err := f.conekta.SetApprovalURL(o.conektaApproval); err != nil {
-				f.close()
 				return nil, usagef("-conekta-approval: %v", err)
 			}
 		}
 	}
 	if slices.Contains(want, "fygaro") {
-		f.fygaro = fygarotest.NewServer(nil, fygarotest.WithHookURL(o.fygaroHook))
+		ln, err := sf.listen("fygaro")
+		if err != nil {
+			return nil, err
+		}
+		f.fygaro = fygarotest.NewServer(nil, fygarotest.WithListener(ln))
+		if err := restore("fygaro", func(r *bytes.Reader) error { return f.fygaro.LoadState(r) }); err != nil {
+			return nil, err
+		}
+		if o.fygaroHook != "" {
+			f.fygaro.SetHookURL(o.fygaroHook)
+		}
 		add("FYGARO_BUTTON_URL", f.fygaro.ButtonURL)
 		add("FYGARO_API_KEY", f.fygaro.APIKey)
 		add("FYGARO_API_SECRET", string(f.fygaro.APISecret))
@@ -231,11 +327,17 @@ func (c *cli) startFakes(want []string, o *fakeOpts) (*fakes, error) {
 		if auth == "" {
 			auth = "Basic pagos-fake"
 		}
-		var opts []tpagatest.Option
-		if o.tpagaNotify != "" {
-			opts = append(opts, tpagatest.WithNotify(o.tpagaNotify, auth))
+		ln, err := sf.listen("tpaga")
+		if err != nil {
+			return nil, err
 		}
-		f.tpaga = tpagatest.NewServer(nil, opts...)
+		f.tpaga = tpagatest.NewServer(nil, tpagatest.WithListener(ln))
+		if err := restore("tpaga", func(r *bytes.Reader) error { return f.tpaga.LoadState(r) }); err != nil {
+			return nil, err
+		}
+		if o.tpagaNotify != "" {
+			f.tpaga.SetNotify(o.tpagaNotify, auth)
+		}
 		add("TPAGA_BASE_URL", f.tpaga.URL)
 		add("TPAGA_TOKEN", f.tpaga.Token)
 		add("TPAGA_EFECTY_API_KEY", f.tpaga.EfectyAPIKey)
@@ -344,15 +446,8 @@ func (f *fakes) controls() http.Handler {
 			notServed(w, "toku")
 			return
 		}
-		var in struct {
-			Duration string `json:"duration"`
-		}
-		if !readJSON(w, r, &in) {
-			return
-		}
-		d, err := time.ParseDuration(in.Duration)
-		if err != nil || d < 0 {
-			writeJSON(w, http.StatusBadRequest, map[string]any{"error": fmt.Sprintf("duration %q: give a Go duration such as 744h", in.Duration)})
+		d, ok := readDuration(w, r)
+		if !ok {
 			return
 		}
 		b, err := f.toku.Advance(r.Context(), d)
@@ -364,7 +459,7 @@ func (f *fakes) controls() http.Handler {
 		for i, inv := range b.Invoices {
 			invoices[i] = inv.ID
 		}
-		ok := true
+		ok = true
 		ds := make([]map[string]any, len(b.Deliveries))
 		for i, d := range b.Deliveries {
 			ds[i] = delivered(d.EventID, string(d.EventType), d.URL, d.Attempts, d.StatusCode, d.Err)
@@ -403,6 +498,80 @@ func (f *fakes) controls() http.Handler {
 			}
 		}
 		writeJSON(w, http.StatusOK, out)
+	})
+	mux.HandleFunc("POST /conekta/checkouts/{id}/pay", func(w http.ResponseWriter, r *http.Request) {
+		if f.conekta == nil {
+			notServed(w, "conekta")
+			return
+		}
+		var in struct {
+			Method string `json:"method"` // card (default), declined or cash
+		}
+		if !readJSON(w, r, &in) {
+			return
+		}
+		charge, ok := checkoutCharges[cmp.Or(in.Method, "card")]
+		if !ok {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": fmt.Sprintf("method %q: use card, declined or cash", in.Method)})
+			return
+		}
+		before := len(f.conekta.Deliveries())
+		o, err := f.conekta.PayCheckout(r.PathValue("id"), charge())
+		if err != nil {
+			writeJSON(w, http.StatusConflict, map[string]any{"error": err.Error()})
+			return
+		}
+		ds, ok := f.conektaSince(r.Context(), before)
+		out := map[string]any{"ok": ok, "order_id": o.ID, "payment_status": o.PaymentStatus, "amount": o.Amount, "deliveries": ds}
+		if ref, isCash := o.CashReference(); isCash {
+			out["reference"] = ref // pay it with conekta-till
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
+	mux.HandleFunc("POST /conekta/advance", func(w http.ResponseWriter, r *http.Request) {
+		if f.conekta == nil {
+			notServed(w, "conekta")
+			return
+		}
+		d, ok := readDuration(w, r)
+		if !ok {
+			return
+		}
+		before := len(f.conekta.Deliveries())
+		f.conekta.Advance(d)
+		ds, ok := f.conektaSince(r.Context(), before)
+		writeJSON(w, http.StatusOK, map[string]any{"ok": ok, "now": f.conekta.Now().UTC().Format(time.RFC3339), "deliveries": ds})
+	})
+	mux.HandleFunc("POST /conekta/transfer", func(w http.ResponseWriter, r *http.Request) {
+		if f.conekta == nil {
+			notServed(w, "conekta")
+			return
+		}
+		var in struct {
+			Currency string `json:"currency"`
+		}
+		if !readJSON(w, r, &in) {
+			return
+		}
+		tr := f.conekta.Transfer(cmp.Or(in.Currency, "MXN"))
+		if tr == nil {
+			writeJSON(w, http.StatusConflict, map[string]any{"error": "no available balance in " + cmp.Or(in.Currency, "MXN") + " (paid charges become available after conekta-advance moves past the settlement delay)"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "transfer": tr})
+	})
+	mux.HandleFunc("POST /conekta/payout-orders/{id}/collect", func(w http.ResponseWriter, r *http.Request) {
+		if f.conekta == nil {
+			notServed(w, "conekta")
+			return
+		}
+		before := len(f.conekta.Deliveries())
+		if err := f.conekta.CollectPayout(r.PathValue("id")); err != nil {
+			writeJSON(w, http.StatusConflict, map[string]any{"error": err.Error()})
+			return
+		}
+		ds, ok := f.conektaSince(r.Context(), before)
+		writeJSON(w, http.StatusOK, map[string]any{"ok": ok, "payout_order_id": r.PathValue("id"), "deliveries": ds})
 	})
 	mux.HandleFunc("PUT /conekta/approval-url", func(w http.ResponseWriter, r *http.Request) {
 		if f.conekta == nil {
@@ -474,6 +643,34 @@ func (f *fakes) controls() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, out)
 	})
+	mux.HandleFunc("POST /fygaro/resume-hook", func(w http.ResponseWriter, _ *http.Request) {
+		if f.fygaro == nil {
+			notServed(w, "fygaro")
+			return
+		}
+		was := f.fygaro.HookSuspended()
+		f.fygaro.ResumeHook()
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "was_suspended": was})
+	})
+	mux.HandleFunc("PUT /tpaga/notify-url", func(w http.ResponseWriter, r *http.Request) {
+		if f.tpaga == nil {
+			notServed(w, "tpaga")
+			return
+		}
+		var in struct {
+			URL           string `json:"url"`
+			Authorization string `json:"authorization"`
+		}
+		if !readJSON(w, r, &in) {
+			return
+		}
+		if in.Authorization == "" {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": "give the Authorization value the notifications carry, such as \"Basic …\""})
+			return
+		}
+		f.tpaga.SetNotify(in.URL, in.Authorization)
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+	})
 	mux.HandleFunc("PUT /fygaro/hook-url", func(w http.ResponseWriter, r *http.Request) {
 		if f.fygaro == nil {
 			notServed(w, "fygaro")
@@ -519,6 +716,43 @@ func (f *fakes) controls() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "deliveries": ds})
 	})
 	return mux
+}
+
+// checkoutCharges are the ways conekta-checkout-pay pays a payment link:
+// the fake's approved or declined test card, or a cash reference.
+var checkoutCharges = map[string]func() *conekta.ChargeParams{
+	"card":     func() *conekta.ChargeParams { return conekta.ChargeToken(conektatest.TokenVisa) },
+	"declined": func() *conekta.ChargeParams { return conekta.ChargeToken(conektatest.TokenDeclined) },
+	"cash":     func() *conekta.ChargeParams { return conekta.ChargeCash(conekta.Time{}) },
+}
+
+// conektaSince waits for the Conekta fake's deliveries in progress and
+// returns those made after the first before, and whether all succeeded.
+func (f *fakes) conektaSince(ctx context.Context, before int) ([]map[string]any, bool) {
+	_ = f.conekta.Settle(ctx) // unless the request ends first
+	ok := true
+	ds := []map[string]any{}
+	for _, d := range f.conekta.Deliveries()[before:] {
+		ds = append(ds, delivered(d.EventID, string(d.EventType), d.URL, d.Attempts, d.StatusCode, d.Err))
+		ok = ok && d.Err == nil
+	}
+	return ds, ok
+}
+
+// readDuration reads an advance control's {"duration":"744h"}.
+func readDuration(w http.ResponseWriter, r *http.Request) (time.Duration, bool) {
+	var in struct {
+		Duration string `json:"duration"`
+	}
+	if !readJSON(w, r, &in) {
+		return 0, false
+	}
+	d, err := time.ParseDuration(in.Duration)
+	if err != nil || d < 0 {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": fmt.Sprintf("duration %q: give a positive Go duration such as 744h", in.Duration)})
+		return 0, false
+	}
+	return d, true
 }
 
 // errNotServed: the provider named is not among those served.
@@ -666,8 +900,8 @@ func (c *cli) control(ctx context.Context, name string, args []string) error {
 		if err := need(1, "DURATION (such as 744h)"); err != nil {
 			return err
 		}
-		if _, err := time.ParseDuration(pos[0]); err != nil {
-			return usagef("duration %q: %v", pos[0], err)
+		if d, err := time.ParseDuration(pos[0]); err != nil || d < 0 {
+			return usagef("duration %q: give a positive Go duration such as 744h", pos[0])
 		}
 		method, path, body = http.MethodPost, "/toku/advance", map[string]string{"duration": pos[0]}
 	case "conekta-till":
@@ -679,6 +913,50 @@ func (c *cli) control(ctx context.Context, name string, args []string) error {
 			return err
 		}
 		method, path, body = http.MethodPost, "/conekta/till", map[string]any{"reference": pos[0], "amount": n}
+	case "conekta-checkout-pay":
+		if len(pos) != 1 && len(pos) != 2 {
+			return usagef("pagos fake %s takes CHECKOUT_ID [card|declined|cash]", name)
+		}
+		method := "card"
+		if len(pos) == 2 {
+			method = pos[1]
+		}
+		if checkoutCharges[method] == nil {
+			return usagef("payment method %q: use card, declined or cash", method)
+		}
+		method, path, body = http.MethodPost, "/conekta/checkouts/"+url.PathEscape(pos[0])+"/pay", map[string]string{"method": method}
+	case "conekta-advance":
+		if err := need(1, "DURATION (such as 744h)"); err != nil {
+			return err
+		}
+		if d, err := time.ParseDuration(pos[0]); err != nil || d < 0 {
+			return usagef("duration %q: give a positive Go duration such as 744h", pos[0])
+		}
+		method, path, body = http.MethodPost, "/conekta/advance", map[string]string{"duration": pos[0]}
+	case "conekta-transfer":
+		if len(pos) > 1 {
+			return usagef("pagos fake %s takes [CURRENCY] (default MXN)", name)
+		}
+		cur := "MXN"
+		if len(pos) == 1 {
+			cur = pos[0]
+		}
+		method, path, body = http.MethodPost, "/conekta/transfer", map[string]string{"currency": cur}
+	case "conekta-collect-payout":
+		if err := need(1, "PAYOUT_ORDER_ID"); err != nil {
+			return err
+		}
+		method, path = http.MethodPost, "/conekta/payout-orders/"+url.PathEscape(pos[0])+"/collect"
+	case "fygaro-resume-hook":
+		if err := need(0, "no arguments"); err != nil {
+			return err
+		}
+		method, path = http.MethodPost, "/fygaro/resume-hook"
+	case "tpaga-notify-url":
+		if err := need(2, "URL AUTHORIZATION (the agreed value, such as \"Basic …\")"); err != nil {
+			return err
+		}
+		method, path, body = http.MethodPut, "/tpaga/notify-url", map[string]string{"url": pos[0], "authorization": pos[1]}
 	case "conekta-approval-url":
 		if err := need(1, "URL"); err != nil {
 			return err

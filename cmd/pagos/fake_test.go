@@ -2,15 +2,18 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -243,6 +246,40 @@ func TestFakeServesAndControls(t *testing.T) {
 	}
 	_ = json.Unmarshal([]byte(out), &fp)
 
+	// Conekta's clock moves forward through the control (subscriptions are billed on it).
+	out, errOut, code = pagos(t, ctl, nil, "fake", "conekta-advance", "744h")
+	var adv struct {
+		OK  bool      `json:"ok"`
+		Now time.Time `json:"now"`
+	}
+	if err := json.Unmarshal([]byte(out), &adv); code != 0 || err != nil || !adv.OK || adv.Now.Before(time.Now().Add(743*time.Hour)) {
+		t.Errorf("conekta-advance: exit %d, %v, %+v\n%s%s", code, err, adv, out, errOut)
+	}
+
+	// The till payment settled with the advance: a payout run sends it to
+	// the bank, and a second run has nothing left.
+	out, errOut, code = pagos(t, ctl, nil, "fake", "conekta-transfer", "MXN")
+	var tr struct {
+		Transfer struct {
+			Amount int64 `json:"amount"`
+		} `json:"transfer"`
+	}
+	if err := json.Unmarshal([]byte(out), &tr); code != 0 || err != nil || tr.Transfer.Amount <= 0 || tr.Transfer.Amount > 20015 {
+		t.Errorf("conekta-transfer: exit %d, %v, %+v\n%s%s", code, err, tr, out, errOut)
+	}
+	if out, _, code := pagos(t, ctl, nil, "fake", "conekta-transfer"); code != 1 || !strings.Contains(out, "no available balance") {
+		t.Errorf("a second conekta-transfer: exit %d, want 1\n%s", code, out)
+	}
+	if out, _, code := pagos(t, ctl, nil, "fake", "conekta-collect-payout", "payout_nope"); code != 1 {
+		t.Errorf("collecting an unknown payout order: exit %d, want 1\n%s", code, out)
+	}
+	if out, _, code := pagos(t, ctl, nil, "fake", "fygaro-resume-hook"); code != 0 || !strings.Contains(out, `"was_suspended":false`) {
+		t.Errorf("fygaro-resume-hook: exit %d\n%s", code, out)
+	}
+	if out, _, code := pagos(t, ctl, nil, "fake", "tpaga-notify-url", recv.URL+"/tpaga", tpagaAuthFake); code != 0 {
+		t.Errorf("tpaga-notify-url: exit %d\n%s", code, out)
+	}
+
 	mu.Lock()
 	for _, k := range []string{"toku/transaction.success", "toku/invoice.updated", "conekta/order.paid", "tpaga/" + tref.Reference, "fygaro/" + fp.Reference} {
 		if seen[k] != 1 {
@@ -269,7 +306,10 @@ func TestFakeUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{"fake", "-addr", "0.0.0.0:0"},
 		{"fake", "-providers", "toku,paypal"},
-		{"fake", "-state", "x.json"},
+		{"fake", "conekta-advance", "-5h", "-fake", "http://127.0.0.1:1"},
+		{"fake", "conekta-checkout-pay", "checkout_1", "paypal", "-fake", "http://127.0.0.1:1"},
+		{"fake", "conekta-checkout-pay", "-fake", "http://127.0.0.1:1"},
+		{"fake", "toku-advance", "-1h", "-fake", "http://127.0.0.1:1"},
 		{"fake", "toku-pay"},
 		{"fake", "toku-pay", "in_1", "-fake", "http://127.0.0.1:1", "extra"},
 		{"fake", "no-such-control", "-fake", "http://127.0.0.1:1"},
@@ -278,5 +318,157 @@ func TestFakeUsage(t *testing.T) {
 		if _, _, code := pagos(t, nil, nil, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
+	}
+}
+
+// runningFake is a pagos fake process started by startFake.
+type runningFake struct {
+	cmd    *exec.Cmd
+	env    map[string]string
+	stderr *bytes.Buffer
+	done   chan error
+}
+
+// startFake starts pagos fake -json with args and reads its settings.
+func startFake(t *testing.T, args ...string) *runningFake {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"fake", "-json"}, args...)...)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &runningFake{cmd: cmd, stderr: &bytes.Buffer{}, done: make(chan error, 1)}
+	cmd.Stderr = f.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { f.done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		f.done <- <-f.done
+	})
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("pagos fake printed no settings: %v", err)
+	}
+	if err := json.Unmarshal([]byte(line), &f.env); err != nil {
+		t.Fatalf("settings %q: %v", line, err)
+	}
+	return f
+}
+
+// end signals the fake and returns how it exited.
+func (f *runningFake) end(t *testing.T, sig os.Signal) error {
+	t.Helper()
+	if err := f.cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	err := <-f.done
+	f.done <- err
+	return err
+}
+
+// TestFakeStateSurvivesRestarts keeps the fakes' objects in -state FILE:
+// the periodic save survives kill -9, a graceful stop saves, a restart
+// serves the same objects at the same URLs with the same keys and goes on
+// with new ids, and a state file that cannot be used is refused with exit
+// 1 and left byte for byte as it was.
+func TestFakeStateSurvivesRestarts(t *testing.T) {
+	ctx := t.Context()
+	state := filepath.Join(t.TempDir(), "state.json")
+	f := startFake(t, "-state", state)
+	tc, err := toku.NewClient(f.env["TOKU_API_KEY"], toku.WithBaseURL(f.env["TOKU_BASE_URL"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cus, err := tc.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: "11111111-1", Mail: "ana@example.com", Name: "Ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The periodic save writes the new customer without any stop.
+	saved := time.After(30 * time.Second)
+	for {
+		b, _ := os.ReadFile(state)
+		if bytes.Contains(b, []byte(cus.ID)) {
+			break
+		}
+		select {
+		case <-saved:
+			t.Fatalf("the state file never held %s:\n%s", cus.ID, b)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	if err := f.end(t, syscall.SIGKILL); err == nil {
+		t.Fatal("kill -9 reported success")
+	}
+
+	f2 := startFake(t, "-state", state)
+	for _, k := range []string{"TOKU_BASE_URL", "CONEKTA_BASE_URL", "CONEKTA_WEBHOOK_PUBLIC_KEY", "FYGARO_BUTTON_URL", "TPAGA_BASE_URL"} {
+		if f2.env[k] != f.env[k] {
+			t.Errorf("%s after the restart: %q, want %q", k, f2.env[k], f.env[k])
+		}
+	}
+	got, err := tc.Customers.Get(ctx, cus.ID)
+	if err != nil || got.Name != "Ana" {
+		t.Fatalf("customer after kill -9 and restart: %+v, %v", got, err)
+	}
+	cus2, err := tc.Customers.Create(ctx, &toku.CustomerParams{GovernmentID: "22222222-2", Mail: "bea@example.com", Name: "Bea"})
+	if err != nil || cus2.ID == cus.ID {
+		t.Fatalf("a new customer after the restart: %+v, %v; want a new id", cus2, err)
+	}
+	if err := f2.end(t, syscall.SIGTERM); err != nil {
+		t.Fatalf("SIGTERM: %v\n%s", err, f2.stderr)
+	}
+	if !strings.Contains(f2.stderr.String(), "state saved to "+state) {
+		t.Errorf("stderr: %s", f2.stderr)
+	}
+	good, err := os.ReadFile(state)
+	if err != nil || !bytes.Contains(good, []byte(cus2.ID)) {
+		t.Fatalf("the graceful stop did not save %s: %v", cus2.ID, err)
+	}
+
+	// Files that cannot be used are refused, and never emptied.
+	var doc map[string]any
+	if err := json.Unmarshal(good, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["providers"].(map[string]any)["toku"].(map[string]any)["state"].(map[string]any)["state"].(map[string]any)["bogus"] = 1
+	unknownField, _ := json.Marshal(doc)
+	for _, tc := range []struct {
+		name string
+		file []byte
+		want string
+	}{
+		{"truncated", good[:len(good)/2], "not a pagos fake state file"},
+		{"not json", []byte("customers=1\n"), "not a pagos fake state file"},
+		{"another kind", []byte(`{"kind":"something-else","version":1,"providers":{}}`), `kind "something-else"`},
+		{"unknown provider", []byte(`{"kind":"pagos-fake-state","version":1,"providers":{"paypal":{"addr":"127.0.0.1:1","state":{}}}}`), `unknown provider "paypal"`},
+		{"remote address", []byte(`{"kind":"pagos-fake-state","version":1,"providers":{"toku":{"addr":"10.0.0.1:80","state":{}}}}`), "not a loopback"},
+		{"a fake's objects", unknownField, "tokutest: "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			if err := os.WriteFile(path, tc.file, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, errOut, code := pagos(t, nil, nil, "fake", "-state", path)
+			if code != 1 || !strings.Contains(errOut, tc.want) || !strings.Contains(errOut, "left as it is") {
+				t.Errorf("exit %d, want 1 with %q:\n%s", code, tc.want, errOut)
+			}
+			if after, _ := os.ReadFile(path); !bytes.Equal(after, tc.file) {
+				t.Errorf("the refused file changed:\n%s", after)
+			}
+		})
+	}
+
+	// The address the objects name is taken: refused with the reason.
+	ln, err := net.Listen("tcp", strings.TrimPrefix(f.env["TOKU_BASE_URL"], "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	if _, errOut, code := pagos(t, nil, nil, "fake", "-state", state); code != 1 || !strings.Contains(errOut, "taken") {
+		t.Errorf("toku's port taken: exit %d, want 1\n%s", code, errOut)
 	}
 }
