@@ -77,7 +77,8 @@ func (ds deliveryState) delivery() Delivery {
 // SaveState writes the fake's objects as JSON, for LoadState: the hook URL,
 // whether the hook is suspended, the payments (what was paid, by whom,
 // when, and their hook's delivery), the delivery records (an error kept as
-// its text) and the reference count.
+// its text) and the reference count (of the default source: references
+// from WithIDs are the caller's).
 //
 // It does not keep a hook still being delivered (save after Pay returned,
 // or after Close), the servers Subscribe started, nor what NewServer's

@@ -93,7 +93,8 @@ type subscriptionState struct {
 // invoices, webhook endpoints with their secrets, transactions, the events
 // sent (so Resend works after a restart), the delivery records (an error
 // kept as its text), subscriptions with their billing position,
-// redirections, the clock's Advance and the id count.
+// redirections, the clock's Advance and the id count (of the default
+// source: ids from WithIDs are the caller's).
 //
 // It does not keep the deliveries still being attempted (call it after
 // Settle or Close to include them), the servers Subscribe started, nor

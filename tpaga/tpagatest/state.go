@@ -111,7 +111,8 @@ type deliveryState struct {
 // notification URL and its Authorization value, single-use and permanent
 // references (enabled or not) with their deposit intents and
 // notifications, the idempotency tokens, the delivery records (an error
-// kept as its text) and the id count.
+// kept as its text) and the id count (of the default source: ids from
+// WithIDs are the caller's).
 //
 // It does not keep a notification still being attempted (save after the
 // simulator's Pay returned, or after Close), the servers Subscribe started,
