@@ -33,6 +33,17 @@
 // Checkout as JSON (400 with {"error": …} when refused), and POST on it with
 // the form fields name, email and phone pays it, answering {"reference": …}.
 //
+// SaveState writes the fake's objects as JSON (the hook URL, whether the
+// hook is suspended, the payments with their hook's delivery, the
+// deliveries and the reference count) and LoadState restores them into
+// another fake, which then resends old payments' hooks and continues the
+// reference sequence; `pagos fake -state` keeps a fake this way across
+// restarts, serving on the same port (WithListener), so links made before
+// still open. A hook still being delivered is not saved, nor are
+// Subscribe's servers or NewServer's options (credentials, hook kind, …).
+// LoadState refuses, leaving the fake as it was, a file that is corrupt or
+// another fake's.
+//
 // The clock and the reference source are injectable (WithClock, WithIDs), so
 // tests are deterministic; by default references count up from "FYG-000001".
 // The fake delivers to loopback URLs, which the real Fygaro would refuse.

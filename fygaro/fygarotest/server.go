@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -93,7 +94,9 @@ type Server struct {
 	HookSecret fygaro.Secret
 
 	srv   *httptest.Server
+	ln    net.Listener // from WithListener, or nil
 	now   func() time.Time
+	ids   *fake.IDs // the default reference source; nil when WithIDs replaced it
 	newID func(prefix string) string
 	sleep func(ctx context.Context, d time.Duration) error
 	kind  HookKind
@@ -118,7 +121,14 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = n
 
 // WithIDs sets the id source: it gets the prefix "FYG-" and returns a new
 // transaction reference. The default counts up: "FYG-000001", "FYG-000002", ….
-func WithIDs(newID func(prefix string) string) Option { return func(s *Server) { s.newID = newID } }
+func WithIDs(newID func(prefix string) string) Option {
+	return func(s *Server) { s.newID, s.ids = newID, nil }
+}
+
+// WithListener makes the fake serve on ln instead of a new random loopback
+// port, so a restarted fake keeps its URL (links embed the button's URL).
+// The fake closes ln when it closes.
+func WithListener(ln net.Listener) Option { return func(s *Server) { s.ln = ln } }
 
 // WithSleep sets how the fake waits between hook attempts (default: real
 // time, 1 s, 2 s and 4 s, ending with ctx), so tests of retries take no time.
@@ -152,16 +162,17 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		now:   time.Now,
 		sleep: wait.For,
 		hc:    fake.HTTPClient(),
-		newID: (&fake.IDs{}).New,
+		ids:   &fake.IDs{},
 		tb:    tb,
 	}
+	s.newID = s.ids.New
 	for _, o := range opts {
 		o(s)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{lang}/pb/{id}/{$}", s.openPage)
 	mux.HandleFunc("POST /{lang}/pb/{id}/{$}", s.payPage)
-	s.srv = httptest.NewServer(mux)
+	s.srv = serve(mux, s.ln)
 	s.URL = s.srv.URL
 	s.ButtonURL = s.URL + "/es/pb/" + ButtonID + "/"
 	if tb != nil {

@@ -46,6 +46,19 @@
 // A bank-account check answers "pending", then sends its result:
 // VerificationInvalid for InvalidCLABE, VerificationValid otherwise.
 //
+// # Keeping state
+//
+// SaveState writes the fake's objects as JSON (customers, invoices,
+// webhook endpoints with their secrets, transactions, sent events,
+// deliveries, subscriptions with their billing position, redirections, the
+// clock's Advance and the id count) and LoadState restores them into
+// another fake, which then answers as the first did, resends its events and
+// bills its subscriptions on; `pagos fake -state` keeps a fake this way
+// across restarts, serving on the same port (WithListener). Deliveries
+// still being attempted are not saved (save after Settle or Close), nor are
+// Subscribe's servers or NewServer's options. LoadState refuses, leaving
+// the fake as it was, a file that is corrupt or another fake's.
+//
 // The clock and the id source are injectable (WithClock, WithIDs), so tests
 // are deterministic. The fake delivers to loopback URLs, which the real Toku
 // would not reach.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -42,7 +43,9 @@ type Server struct {
 	APIKey string
 
 	srv         *httptest.Server
+	ln          net.Listener // from WithListener, or nil
 	now         func() time.Time
+	ids         *fake.IDs // the default id source; nil when WithIDs replaced it
 	newID       func(prefix string) string
 	sleep       func(ctx context.Context, d time.Duration) error
 	signed      toku.Signed
@@ -104,7 +107,14 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = n
 
 // WithIDs sets the id source: it gets a prefix such as "cus_" and returns a
 // new id. The default counts up: "cus_000001", "in_000002", ….
-func WithIDs(newID func(prefix string) string) Option { return func(s *Server) { s.newID = newID } }
+func WithIDs(newID func(prefix string) string) Option {
+	return func(s *Server) { s.newID, s.ids = newID, nil }
+}
+
+// WithListener makes the fake serve on ln instead of a new random loopback
+// port, so a restarted fake can keep its URL. The fake closes ln when it
+// closes.
+func WithListener(ln net.Listener) Option { return func(s *Server) { s.ln = ln } }
 
 // WithSleep sets how the fake waits between delivery attempts (default: real
 // time, ending with ctx), so tests of retries take no time.
@@ -133,15 +143,16 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		endpoints:   map[string]*endpoint{},
 		events:      map[string]*sentEvent{},
 		hc:          fake.HTTPClient(),
-		newID:       (&fake.IDs{}).New,
+		ids:         &fake.IDs{},
 		sleep:       wait.For,
 		tb:          tb,
 	}
+	s.newID = s.ids.New
 	for _, o := range opts {
 		o(s)
 	}
 	s.initExt()
-	s.srv = httptest.NewServer(s.routes())
+	s.srv = serve(s.routes(), s.ln)
 	s.URL = s.srv.URL
 	if tb != nil {
 		tb.Cleanup(s.Close)

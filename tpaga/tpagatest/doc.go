@@ -50,6 +50,19 @@
 // duplicate handling. For a permanent reference the notification's
 // idempotency_token is null, since what Tpaga sends is undocumented.
 //
+// # Keeping state
+//
+// SaveState writes the fake's objects as JSON (the notification URL and
+// Authorization value, single-use and permanent references with their
+// enabled flag and deposit intents, the idempotency tokens, the deliveries
+// and the id count) and LoadState restores them into another fake, which
+// then answers as the first did, resends old notifications and takes new
+// deposits; `pagos fake -state` keeps a fake this way across restarts,
+// serving on the same port (WithListener). A notification still being
+// attempted is not saved, nor are Subscribe's servers or NewServer's
+// options. LoadState refuses, leaving the fake as it was, a file that is
+// corrupt or another fake's.
+//
 // # Determinism
 //
 // The clock and the id source are injectable (WithClock, WithIDs); by

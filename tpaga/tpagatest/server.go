@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -60,7 +61,9 @@ type Server struct {
 	Agreement string
 
 	srv         *httptest.Server
+	ln          net.Listener // from WithListener, or nil
 	now         func() time.Time
+	ids         *counter // the default id source; nil when WithIDs replaced it
 	newID       func(prefix string) string
 	sleep       func(ctx context.Context, d time.Duration) error
 	maxAttempts int
@@ -141,7 +144,14 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = n
 // reference created without one (Tpaga adds the merchant prefix to it) and
 // "di_" for deposit intents. The default counts up after the prefix to 12
 // characters, or 10 for "PR": "575600000001", "PR00000002", "di_000000003".
-func WithIDs(newID func(prefix string) string) Option { return func(s *Server) { s.newID = newID } }
+func WithIDs(newID func(prefix string) string) Option {
+	return func(s *Server) { s.newID, s.ids = newID, nil }
+}
+
+// WithListener makes the fake serve on ln instead of a new random loopback
+// port, so a restarted fake can keep its URL. The fake closes ln when it
+// closes.
+func WithListener(ln net.Listener) Option { return func(s *Server) { s.ln = ln } }
 
 // WithSleep sets how the fake waits between notification attempts (default:
 // real time, ending with ctx), so tests of retries take no time.
@@ -169,24 +179,14 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		tokens:       map[string]string{},
 		deposits:     map[string]*deposit{},
 		hc:           fake.HTTPClient(),
+		ids:          &counter{},
 		tb:           tb,
 	}
-	var n int
-	var nmu sync.Mutex
-	s.newID = func(prefix string) string {
-		nmu.Lock()
-		defer nmu.Unlock()
-		n++
-		width := 12 - len(prefix)
-		if prefix == "PR" {
-			width = 8
-		}
-		return fmt.Sprintf("%s%0*d", prefix, width, n)
-	}
+	s.newID = s.ids.New
 	for _, o := range opts {
 		o(s)
 	}
-	s.srv = httptest.NewServer(s.routes())
+	s.srv = serve(s.routes(), s.ln)
 	s.URL = s.srv.URL
 	if tb != nil {
 		tb.Cleanup(s.Close)
