@@ -252,11 +252,11 @@ func isLoopbackAddr(addr string) bool {
 
 // startFakes starts the fakes named, on the addresses and with the objects
 // of sf, applies the flags, and collects their settings.
-func (c *cli) startFakes(want []string, o *fakeOpts, sf *stateFile) (f *fakes, err error) {
-	f = &fakes{}
+func (c *cli) startFakes(want []string, o *fakeOpts, sf *stateFile) (_ *fakes, err error) {
+	f := &fakes{}
 	defer func() {
 		if err != nil {
-			f.close()
+			f.close() // the ones started before the failure
 		}
 	}()
 	add := func(k, v string) { f.env = append(f.env, [2]string{k, v}) }
@@ -917,14 +917,14 @@ func (c *cli) control(ctx context.Context, name string, args []string) error {
 		if len(pos) != 1 && len(pos) != 2 {
 			return usagef("pagos fake %s takes CHECKOUT_ID [card|declined|cash]", name)
 		}
-		method := "card"
+		pay := "card"
 		if len(pos) == 2 {
-			method = pos[1]
+			pay = pos[1]
 		}
-		if checkoutCharges[method] == nil {
-			return usagef("payment method %q: use card, declined or cash", method)
+		if checkoutCharges[pay] == nil {
+			return usagef("payment method %q: use card, declined or cash", pay)
 		}
-		method, path, body = http.MethodPost, "/conekta/checkouts/"+url.PathEscape(pos[0])+"/pay", map[string]string{"method": method}
+		method, path, body = http.MethodPost, "/conekta/checkouts/"+url.PathEscape(pos[0])+"/pay", map[string]string{"method": pay}
 	case "conekta-advance":
 		if err := need(1, "DURATION (such as 744h)"); err != nil {
 			return err
