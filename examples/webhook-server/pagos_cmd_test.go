@@ -232,7 +232,7 @@ func TestPagosCommandWithServer(t *testing.T) {
 	}
 	link, err := cc.Checkouts.Create(ctx, &conekta.CheckoutParams{Name: "Clase de yoga", ExpiresAt: conekta.TimeOf(time.Now().Add(48 * time.Hour)),
 		AllowedPaymentMethods: []conekta.CheckoutMethod{conekta.CheckoutCard, conekta.CheckoutCash},
-		OrderTemplate: &conekta.CheckoutOrderTemplate{Currency: "MXN", LineItems: []*conekta.LineItem{{Name: "Curso", UnitPrice: 50000, Quantity: 1}}}})
+		OrderTemplate:         &conekta.CheckoutOrderTemplate{Currency: "MXN", LineItems: []*conekta.LineItem{{Name: "Curso", UnitPrice: 50000, Quantity: 1}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
