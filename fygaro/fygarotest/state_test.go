@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/pagos-go/pagos/fygaro"
 	"github.com/pagos-go/pagos/fygaro/fygarotest"
+	"github.com/pagos-go/pagos/internal/testutil"
 )
 
 func instant(context.Context, time.Duration) error { return nil }
@@ -235,59 +235,7 @@ var stateFields = map[string]string{
 
 func TestStateCoversEveryField(t *testing.T) {
 	t.Parallel()
-	got := structFields(reflect.TypeOf(fygarotest.Server{}))
-	var missing, stale []string
-	have := map[string]bool{}
-	for _, f := range got {
-		have[f] = true
-		if _, ok := stateFields[f]; !ok {
-			missing = append(missing, f)
-		}
-	}
-	for f := range stateFields {
-		if !have[f] {
-			stale = append(stale, f)
-		}
-	}
-	sort.Strings(stale)
-	if len(missing) > 0 || len(stale) > 0 {
-		t.Fatalf("fields not decided on (save them in state.go, then list them): %v\nlisted fields that no longer exist: %v", missing, stale)
-	}
-	// Checkout is kept as JSON: a field without a tag would be saved under
-	// its Go name, which is fine, but one tagged "-" would be lost.
-	ct := reflect.TypeOf(fygarotest.Checkout{})
-	for i := range ct.NumField() {
-		if tag := ct.Field(i).Tag.Get("json"); tag == "-" || !ct.Field(i).IsExported() {
-			t.Errorf("Checkout.%s is not saved as JSON", ct.Field(i).Name)
-		}
-	}
-}
-
-// structFields lists "Type.field" for root and every struct type of root's
-// package reachable from it, and for embedded structs of other packages.
-func structFields(root reflect.Type) []string {
-	var out []string
-	seen := map[reflect.Type]bool{}
-	var walk func(reflect.Type)
-	walk = func(t reflect.Type) {
-		if seen[t] {
-			return
-		}
-		seen[t] = true
-		for i := range t.NumField() {
-			f := t.Field(i)
-			out = append(out, t.Name()+"."+f.Name)
-			ft := f.Type
-			for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice || ft.Kind() == reflect.Map || ft.Kind() == reflect.Array {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Struct && (ft.PkgPath() == root.PkgPath() || f.Anonymous) {
-				walk(ft)
-			}
-		}
-	}
-	walk(root)
-	return out
+	testutil.FieldsDecided(t, reflect.TypeOf(fygarotest.Server{}), stateFields)
 }
 
 func FuzzLoadState(f *testing.F) {

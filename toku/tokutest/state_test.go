@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/pagos-go/pagos/internal/testutil"
 	"github.com/pagos-go/pagos/toku"
 	"github.com/pagos-go/pagos/toku/tokutest"
 	"github.com/pagos-go/pagos/webhook"
@@ -411,53 +411,7 @@ var stateFields = map[string]string{
 // no longer exists.
 func TestStateCoversEveryField(t *testing.T) {
 	t.Parallel()
-	got := structFields(reflect.TypeOf(tokutest.Server{}))
-	var missing, stale []string
-	for _, f := range got {
-		if _, ok := stateFields[f]; !ok {
-			missing = append(missing, f)
-		}
-	}
-	have := map[string]bool{}
-	for _, f := range got {
-		have[f] = true
-	}
-	for f := range stateFields {
-		if !have[f] {
-			stale = append(stale, f)
-		}
-	}
-	sort.Strings(stale)
-	if len(missing) > 0 || len(stale) > 0 {
-		t.Fatalf("fields not decided on (save them in state.go, then list them): %v\nlisted fields that no longer exist: %v", missing, stale)
-	}
-}
-
-// structFields lists "Type.field" for root and every struct type of root's
-// package reachable from it, and for embedded structs of other packages.
-func structFields(root reflect.Type) []string {
-	var out []string
-	seen := map[reflect.Type]bool{}
-	var walk func(reflect.Type)
-	walk = func(t reflect.Type) {
-		if seen[t] {
-			return
-		}
-		seen[t] = true
-		for i := range t.NumField() {
-			f := t.Field(i)
-			out = append(out, t.Name()+"."+f.Name)
-			ft := f.Type
-			for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice || ft.Kind() == reflect.Map || ft.Kind() == reflect.Array {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Struct && (ft.PkgPath() == root.PkgPath() || f.Anonymous) {
-				walk(ft)
-			}
-		}
-	}
-	walk(root)
-	return out
+	testutil.FieldsDecided(t, reflect.TypeOf(tokutest.Server{}), stateFields)
 }
 
 func FuzzLoadState(f *testing.F) {
