@@ -172,7 +172,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{lang}/pb/{id}/{$}", s.openPage)
 	mux.HandleFunc("POST /{lang}/pb/{id}/{$}", s.payPage)
-	s.srv = serve(mux, s.ln)
+	s.srv = fake.Serve(mux, s.ln)
 	s.URL = s.srv.URL
 	s.ButtonURL = s.URL + "/es/pb/" + ButtonID + "/"
 	if tb != nil {

@@ -5,25 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"time"
 
 	"github.com/pagos-go/pagos/internal/fake"
 )
-
-// serve starts h on ln, or on a new loopback port when ln is nil.
-func serve(h http.Handler, ln net.Listener) *httptest.Server {
-	if ln == nil {
-		return httptest.NewServer(h)
-	}
-	srv := httptest.NewUnstartedServer(h)
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	return srv
-}
 
 // state is the fake's saved form: the button's hook settings, its payments
 // and the hook deliveries.

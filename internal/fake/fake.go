@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"time"
 )
@@ -39,6 +41,20 @@ func (c *IDs) Restore(n int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.n = max(c.n, n)
+}
+
+// Serve starts a fake's server with h: on ln when the user gave one
+// (WithListener, so a restarted fake keeps its URL), else on a new random
+// loopback port.
+func Serve(h http.Handler, ln net.Listener) *httptest.Server {
+	if ln == nil {
+		return httptest.NewServer(h)
+	}
+	srv := httptest.NewUnstartedServer(h)
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	return srv
 }
 
 // HTTPClient returns the client a fake delivers webhooks with: bounded in

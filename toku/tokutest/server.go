@@ -152,7 +152,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		o(s)
 	}
 	s.initExt()
-	s.srv = serve(s.routes(), s.ln)
+	s.srv = fake.Serve(s.routes(), s.ln)
 	s.URL = s.srv.URL
 	if tb != nil {
 		tb.Cleanup(s.Close)

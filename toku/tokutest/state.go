@@ -6,27 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"sort"
 	"time"
 
 	"github.com/pagos-go/pagos/internal/fake"
 	"github.com/pagos-go/pagos/toku"
 )
-
-// serve starts h on ln, or on a new loopback port when ln is nil.
-func serve(h http.Handler, ln net.Listener) *httptest.Server {
-	if ln == nil {
-		return httptest.NewServer(h)
-	}
-	srv := httptest.NewUnstartedServer(h)
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	return srv
-}
 
 // state is the fake's saved form: every object its API returns or a
 // control acts on, in the order the fake lists them. Customers, invoices,

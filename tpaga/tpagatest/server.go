@@ -186,7 +186,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	s.srv = serve(s.routes(), s.ln)
+	s.srv = fake.Serve(s.routes(), s.ln)
 	s.URL = s.srv.URL
 	if tb != nil {
 		tb.Cleanup(s.Close)

@@ -6,9 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"sort"
 	"sync"
 	"time"
@@ -16,18 +13,6 @@ import (
 	"github.com/pagos-go/pagos/internal/fake"
 	"github.com/pagos-go/pagos/tpaga"
 )
-
-// serve starts h on ln, or on a new loopback port when ln is nil.
-func serve(h http.Handler, ln net.Listener) *httptest.Server {
-	if ln == nil {
-		return httptest.NewServer(h)
-	}
-	srv := httptest.NewUnstartedServer(h)
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	return srv
-}
 
 // counter is the default id source: a count shared by every prefix, put
 // after the prefix to 12 characters, or 10 for "PR" (Tpaga adds the
