@@ -497,6 +497,18 @@ func (st *state) build() (*loaded, error) {
 			return nil, fmt.Errorf("order %q is not filed under its id", id)
 		}
 	}
+	for id, raw := range n.events {
+		// Compact, as the fake made it: the file is indented, and Resend
+		// sends these very bytes.
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, raw); err != nil {
+			return nil, fmt.Errorf("event %q: %w", id, err)
+		}
+		if e, err := conekta.ParseEvent(buf.Bytes()); err != nil || e.ID != id {
+			return nil, fmt.Errorf("event %q is not an event filed under its id", id)
+		}
+		n.events[id] = buf.Bytes()
+	}
 	for id, wh := range n.webhooks {
 		if wh == nil || wh.ID != id {
 			return nil, fmt.Errorf("webhook %q is not filed under its id", id)

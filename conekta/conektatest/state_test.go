@@ -37,6 +37,7 @@ func stateFake(t *testing.T, opts ...conektatest.Option) *conektatest.Server {
 type hookReceiver struct {
 	mu     sync.Mutex
 	events []*conekta.Event
+	bodies []string // every body that arrived, duplicates too
 	srv    *httptest.Server
 }
 
@@ -52,7 +53,18 @@ func newHookReceiver(t *testing.T, srv *conektatest.Server) *hookReceiver {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc.srv = httptest.NewServer(h)
+	rc.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		rc.mu.Lock()
+		rc.bodies = append(rc.bodies, string(b))
+		rc.mu.Unlock()
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		h.ServeHTTP(w, r)
+	}))
 	t.Cleanup(rc.srv.Close)
 	return rc
 }
@@ -67,6 +79,19 @@ func (rc *hookReceiver) got(typ conekta.EventType, id string) bool {
 		}
 	}
 	return false
+}
+
+// raws returns the bodies of the events with id, in the order they came.
+func (rc *hookReceiver) raws(id string) []string {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	var out []string
+	for _, b := range rc.bodies {
+		if e, err := conekta.ParseEvent([]byte(b)); err == nil && e.ID == id {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // approver approves every recurring cash payment from 1 to 10,000 pesos.
@@ -367,6 +392,15 @@ func TestStateSurvivesARestart(t *testing.T) {
 	if err := srv.LoadState(bytes.NewReader(saved)); err != nil {
 		t.Fatal(err)
 	}
+	// Saved again at once, the file is the same: nothing was lost or
+	// changed on the way in.
+	var again bytes.Buffer
+	if err := srv.SaveState(&again); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(saved), again.String()); diff != "" {
+		t.Errorf("the state saved after a load (-first +second):\n%s", diff)
+	}
 	c := srv.Client()
 	// The request log first: every read below adds to it.
 	logsAfter := all(t, c.Logs.All(ctx, nil))
@@ -389,6 +423,9 @@ func TestStateSurvivesARestart(t *testing.T) {
 	ds, err := srv.Resend(ctx, w.paidEvent)
 	if err != nil || len(ds) != 1 || ds[0].Err != nil || ds[0].StatusCode != http.StatusOK {
 		t.Fatalf("resend of %s: %+v, %v", w.paidEvent, ds, err)
+	}
+	if raws := rc.raws(w.paidEvent); len(raws) != 2 || raws[0] != raws[1] {
+		t.Fatalf("the event resent after the restart is not the one sent before:\n%q", raws)
 	}
 
 	// The controls act on the restored objects, and their events arrive
