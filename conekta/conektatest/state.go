@@ -493,8 +493,8 @@ func (st *state) build() (*loaded, error) {
 		n.tokens[id] = &token{card: c, used: ts.Used}
 	}
 	for id, o := range n.orders {
-		if o == nil || o.ID != id {
-			return nil, fmt.Errorf("order %q is not filed under its id", id)
+		if err := checkSavedOrder(o, id); err != nil {
+			return nil, err
 		}
 	}
 	for id, raw := range n.events {
@@ -563,6 +563,9 @@ func (st *state) build() (*loaded, error) {
 					return nil, fmt.Errorf("payment link %s names an unknown order %q", id, oid)
 				}
 			}
+			if cs.Template == nil {
+				return nil, fmt.Errorf("payment link %s has no order template", id)
+			}
 			n.checkouts.checkouts[id] = &checkout{obj: cs.Checkout, template: cs.Template, orders: cs.Orders}
 		}
 	}
@@ -581,6 +584,35 @@ func (st *state) build() (*loaded, error) {
 		}
 	}
 	return n, nil
+}
+
+// checkSavedOrder checks what the fake relies on in an order it made: its
+// customer, lines and charges are there, each charge with how it was paid.
+func checkSavedOrder(o *conekta.Order, id string) error {
+	if o == nil || o.ID != id {
+		return fmt.Errorf("order %q is not filed under its id", id)
+	}
+	if o.CustomerInfo == nil || o.LineItems == nil || o.Charges == nil {
+		return fmt.Errorf("order %s has no customer_info, line_items or charges", id)
+	}
+	ok := noNil(o.LineItems.Data) && noNil(o.Charges.Data) && (o.DiscountLines == nil || noNil(o.DiscountLines.Data)) &&
+		(o.ShippingLines == nil || noNil(o.ShippingLines.Data)) && (o.TaxLines == nil || noNil(o.TaxLines.Data))
+	for _, ch := range o.Charges.Data {
+		ok = ok && ch.PaymentMethod != nil && (ch.Refunds == nil || noNil(ch.Refunds.Data))
+	}
+	if !ok {
+		return fmt.Errorf("order %s has an empty line, charge or refund, or a charge without payment_method", id)
+	}
+	return nil
+}
+
+func noNil[T any](l []*T) bool {
+	for _, v := range l {
+		if v == nil {
+			return false
+		}
+	}
+	return true
 }
 
 func (b *billingState) build(n *billing) error {
