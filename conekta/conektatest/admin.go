@@ -401,8 +401,9 @@ func (s *Server) putDocument(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, nil, err)
 		return
 	}
-	doc := map[string]any{"file_classification": p.FileClassification, "file_name": p.FileName, "status": "uploaded"}
-	i := slices.IndexFunc(c.docs, func(d map[string]any) bool { return d["file_classification"] == p.FileClassification })
+	// Stored as a plain string, as a document read back from a state file has it.
+	doc := map[string]any{"file_classification": string(p.FileClassification), "file_name": p.FileName, "status": "uploaded"}
+	i := slices.IndexFunc(c.docs, func(d map[string]any) bool { return d["file_classification"] == string(p.FileClassification) })
 	switch {
 	case r.Method == http.MethodPatch && i < 0:
 		s.answer(w, nil, notFound("company document", string(p.FileClassification)))

@@ -116,6 +116,21 @@
 // answer's log_id is the id of its log. The current company is the fake's
 // own account, "conektatest_company".
 //
+// # Keeping state
+//
+// SaveState writes every object the fake holds as JSON (customers and
+// their payment sources, tokens, orders, cash references, events with
+// their webhook logs, webhooks, the webhook keys with their private
+// halves, the approval URL, deliveries and till calls, plans,
+// subscriptions and their billing position, Advance's clock offset,
+// payouts, transfers, account resources, the request log, payment links
+// and the id counter); LoadState puts them back in a new fake, which then
+// answers, signs and bills as the old one would have, and refuses a file
+// that is corrupt or another fake's, keeping what it held. Deliveries
+// still being attempted are not saved: call Settle first. WithListener
+// serves on a given listener, so a restarted fake keeps its URL. This is
+// what `pagos fake -state FILE` uses.
+//
 // # Determinism
 //
 // Ids are a prefix and one counter shared by all objects ("cus_000002",

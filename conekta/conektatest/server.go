@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -66,6 +67,8 @@ type Server struct {
 	APIKey string
 
 	srv         *httptest.Server
+	ln          net.Listener // WithListener's, or nil
+	ids         *fake.IDs    // the default id source; nil after WithIDs
 	now         func() time.Time
 	newID       func(prefix string) string
 	sleep       func(ctx context.Context, d time.Duration) error
@@ -161,7 +164,9 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = n
 // WithIDs sets the id source: it gets a prefix such as "cus_" and returns a
 // new id. It is called from concurrent requests, so it must be safe for
 // concurrent use. The default counts up: "cus_000001", "ord_000002", ….
-func WithIDs(newID func(prefix string) string) Option { return func(s *Server) { s.newID = newID } }
+func WithIDs(newID func(prefix string) string) Option {
+	return func(s *Server) { s.newID, s.ids = newID, nil }
+}
 
 // WithSleep sets how the fake waits between delivery attempts (default: real
 // time, ending with ctx), so tests of retries take no time.
@@ -205,9 +210,10 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		keys:          map[string]*signingKey{},
 		refundReasons: map[string]string{},
 		hc:            fake.HTTPClient(),
-		newID:         (&fake.IDs{}).New,
+		ids:           &fake.IDs{},
 		tb:            tb,
 	}
+	s.newID = s.ids.New
 	for _, o := range opts {
 		o(s)
 	}
@@ -228,7 +234,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		panic("conektatest: " + err.Error())
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
-	s.srv = httptest.NewServer(s.routes())
+	s.start()
 	s.URL = s.srv.URL
 	if tb != nil {
 		tb.Cleanup(s.Close)
