@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pagos-go/pagos/conekta"
@@ -109,7 +110,19 @@ type fakes struct {
 	conekta *conektatest.Server
 	fygaro  *fygarotest.Server
 	tpaga   *tpagatest.Server
+	envMu   sync.Mutex
 	env     [][2]string // KEY, value in print order
+}
+
+// setEnv changes a printed setting that a control changed.
+func (f *fakes) setEnv(key, value string) {
+	f.envMu.Lock()
+	defer f.envMu.Unlock()
+	for i := range f.env {
+		if f.env[i][0] == key {
+			f.env[i][1] = value
+		}
+	}
 }
 
 func (c *cli) fake(ctx context.Context, args []string) error {
@@ -145,10 +158,15 @@ func (c *cli) fake(ctx context.Context, args []string) error {
 		return err
 	}
 	if !isLoopbackAddr(o.addr) {
-		fmt.Fprintf(c.stderr, "pagos: WARNING: the control server listens on %s, beyond this machine: anyone who reaches it can pay and move the clock\n", o.addr)
+		fmt.Fprintf(c.stderr, "pagos: WARNING: the control server listens on %s, beyond this machine: anyone who reaches it can pay, move the clock and read every key and secret at /env\n", o.addr)
 	}
 	sf := &stateFile{Kind: stateKind, Version: stateVersion, Providers: map[string]providerState{}}
 	if o.state != "" {
+		unlock, err := lockState(o.state)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		if sf, err = readStateFile(o.state); err != nil {
 			return err
 		}
@@ -186,7 +204,7 @@ func (c *cli) fake(ctx context.Context, args []string) error {
 		close(saving)
 	}
 	f.env = append(f.env, [2]string{"PAGOS_FAKE_URL", "http://" + ln.Addr().String()})
-	srv := &http.Server{Handler: f.controls(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: f.controls(o.allowRemote), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -214,7 +232,9 @@ func (c *cli) fake(ctx context.Context, args []string) error {
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
-		return err
+		// A control still waiting on deliveries: cut it off, and still save.
+		fmt.Fprintf(c.stderr, "pagos: controls still running after 10 s; closing them: %v\n", err)
+		srv.Close()
 	}
 	stopSaving()
 	<-saving
@@ -335,8 +355,14 @@ func (c *cli) startFakes(want []string, o *fakeOpts, sf *stateFile) (_ *fakes, e
 		if err := restore("tpaga", func(r *bytes.Reader) error { return f.tpaga.LoadState(r) }); err != nil {
 			return nil, err
 		}
-		if o.tpagaNotify != "" {
+		notifyURL, restored := f.tpaga.Notify()
+		switch {
+		case o.tpagaNotify != "":
 			f.tpaga.SetNotify(o.tpagaNotify, auth)
+		case o.tpagaAuth != "" || restored == "":
+			f.tpaga.SetNotify(notifyURL, auth)
+		default:
+			auth = restored // kept from -state: what the fake really sends
 		}
 		add("TPAGA_BASE_URL", f.tpaga.URL)
 		add("TPAGA_TOKEN", f.tpaga.Token)
@@ -413,13 +439,15 @@ func writeAtomic(path string, b []byte) error {
 // when the control ran (its result says whether the payment went
 // through), 400 for a bad request, 404 for a provider not served, 409
 // when the fake refused (an unknown invoice, reference or link).
-func (f *fakes) controls() http.Handler {
+func (f *fakes) controls(allowRemote bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /env", func(w http.ResponseWriter, _ *http.Request) {
+		f.envMu.Lock()
 		m := map[string]string{}
 		for _, kv := range f.env {
 			m[kv[0]] = kv[1]
 		}
+		f.envMu.Unlock()
 		writeJSON(w, http.StatusOK, m)
 	})
 	mux.HandleFunc("POST /toku/invoices/{id}/pay", func(w http.ResponseWriter, r *http.Request) {
@@ -616,8 +644,12 @@ func (f *fakes) controls() http.Handler {
 			ds = append(ds, delivered(d.EfectyOrderID+"/"+d.Reference, "deposit", d.URL, d.Attempts, d.StatusCode, d.Err))
 			ok = ok && d.Err == nil
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"ok": ok, "reference": p.Reference, "amount": p.Amount,
-			"efecty_order_id": p.EfectyOrderID, "deliveries": ds})
+		out := map[string]any{"ok": ok, "reference": p.Reference, "amount": p.Amount, "efecty_order_id": p.EfectyOrderID, "deliveries": ds}
+		if len(ds) == 0 { // paid, but nobody was told: not what a test of a receiver wants to pass
+			out["ok"] = false
+			out["error"] = "no notification URL: start with -tpaga-notify URL or run pagos fake tpaga-notify-url URL AUTHORIZATION"
+		}
+		writeJSON(w, http.StatusOK, out)
 	})
 	mux.HandleFunc("POST /fygaro/pay", func(w http.ResponseWriter, r *http.Request) {
 		if f.fygaro == nil {
@@ -640,6 +672,9 @@ func (f *fakes) controls() http.Handler {
 		if d := p.Delivery; d != nil {
 			out["delivery"] = delivered(d.Reference, "hook", d.URL, d.Attempts, d.StatusCode, d.Err)
 			out["ok"] = d.Err == nil
+		} else {
+			out["ok"] = false
+			out["error"] = "no hook was sent: start with -fygaro-hook URL or run pagos fake fygaro-hook-url URL (and fygaro-resume-hook if it was suspended)"
 		}
 		writeJSON(w, http.StatusOK, out)
 	})
@@ -669,6 +704,7 @@ func (f *fakes) controls() http.Handler {
 			return
 		}
 		f.tpaga.SetNotify(in.URL, in.Authorization)
+		f.setEnv("TPAGA_NOTIFY_AUTHORIZATION", in.Authorization) // pagos fake env tells what is sent now
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 	})
 	mux.HandleFunc("PUT /fygaro/hook-url", func(w http.ResponseWriter, r *http.Request) {
@@ -715,7 +751,31 @@ func (f *fakes) controls() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "deliveries": ds})
 	})
-	return mux
+	return localOnly(mux, allowRemote)
+}
+
+// localOnly refuses what a web page could send the control server from a
+// browser on this machine: a Host header that is not a loopback name
+// (DNS rebinding, which would read every secret at /env) unless remote use
+// was allowed, and a write without a JSON Content-Type (a cross-site form
+// post needs no preflight, a JSON one does).
+func localOnly(h http.Handler, allowRemote bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if hn, _, err := net.SplitHostPort(r.Host); err == nil {
+			host = hn
+		}
+		ip := net.ParseIP(strings.Trim(host, "[]"))
+		if !allowRemote && host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			writeJSON(w, http.StatusForbidden, map[string]any{"error": "the control server answers loopback hosts only (pagos fake -allow-remote)"})
+			return
+		}
+		if r.Method != http.MethodGet && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			writeJSON(w, http.StatusUnsupportedMediaType, map[string]any{"error": "send Content-Type: application/json"})
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // checkoutCharges are the ways conekta-checkout-pay pays a payment link:
@@ -739,6 +799,10 @@ func (f *fakes) conektaSince(ctx context.Context, before int) ([]map[string]any,
 	return ds, ok
 }
 
+// maxAdvance bounds one clock move, so that repeated moves stay far from
+// overflowing the fakes' int64 nanosecond offsets (292 years).
+const maxAdvance = 10 * 365 * 24 * time.Hour
+
 // readDuration reads an advance control's {"duration":"744h"}.
 func readDuration(w http.ResponseWriter, r *http.Request) (time.Duration, bool) {
 	var in struct {
@@ -748,8 +812,8 @@ func readDuration(w http.ResponseWriter, r *http.Request) (time.Duration, bool) 
 		return 0, false
 	}
 	d, err := time.ParseDuration(in.Duration)
-	if err != nil || d < 0 {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"error": fmt.Sprintf("duration %q: give a positive Go duration such as 744h", in.Duration)})
+	if err != nil || d < 0 || d > maxAdvance {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": fmt.Sprintf("duration %q: give a Go duration from 0 to 87600h (ten years), such as 744h", in.Duration)})
 		return 0, false
 	}
 	return d, true
@@ -900,8 +964,8 @@ func (c *cli) control(ctx context.Context, name string, args []string) error {
 		if err := need(1, "DURATION (such as 744h)"); err != nil {
 			return err
 		}
-		if d, err := time.ParseDuration(pos[0]); err != nil || d < 0 {
-			return usagef("duration %q: give a positive Go duration such as 744h", pos[0])
+		if d, err := time.ParseDuration(pos[0]); err != nil || d < 0 || d > maxAdvance {
+			return usagef("duration %q: give a Go duration from 0 to 87600h (ten years), such as 744h", pos[0])
 		}
 		method, path, body = http.MethodPost, "/toku/advance", map[string]string{"duration": pos[0]}
 	case "conekta-till":
@@ -929,8 +993,8 @@ func (c *cli) control(ctx context.Context, name string, args []string) error {
 		if err := need(1, "DURATION (such as 744h)"); err != nil {
 			return err
 		}
-		if d, err := time.ParseDuration(pos[0]); err != nil || d < 0 {
-			return usagef("duration %q: give a positive Go duration such as 744h", pos[0])
+		if d, err := time.ParseDuration(pos[0]); err != nil || d < 0 || d > maxAdvance {
+			return usagef("duration %q: give a Go duration from 0 to 87600h (ten years), such as 744h", pos[0])
 		}
 		method, path, body = http.MethodPost, "/conekta/advance", map[string]string{"duration": pos[0]}
 	case "conekta-transfer":
@@ -980,10 +1044,16 @@ func (c *cli) control(ctx context.Context, name string, args []string) error {
 		if err := need(2, "PROVIDER ID (event id; Fygaro: reference; Tpaga: efecty_order_id)"); err != nil {
 			return err
 		}
+		if eventsOf(pos[0]) == nil {
+			return usagef("unknown provider %q: toku, conekta, fygaro or tpaga", pos[0])
+		}
 		method, path, body = http.MethodPost, "/"+url.PathEscape(pos[0])+"/resend", map[string]string{"id": pos[1]}
 	case "deliveries":
 		if err := need(1, "PROVIDER"); err != nil {
 			return err
+		}
+		if eventsOf(pos[0]) == nil {
+			return usagef("unknown provider %q: toku, conekta, fygaro or tpaga", pos[0])
 		}
 		method, path = http.MethodGet, "/"+url.PathEscape(pos[0])+"/deliveries"
 	case "fygaro-hook-url":

@@ -310,6 +310,7 @@ func TestFakeUsage(t *testing.T) {
 		{"fake", "conekta-checkout-pay", "checkout_1", "paypal", "-fake", "http://127.0.0.1:1"},
 		{"fake", "conekta-checkout-pay", "-fake", "http://127.0.0.1:1"},
 		{"fake", "toku-advance", "-1h", "-fake", "http://127.0.0.1:1"},
+		{"fake", "toku-advance", "2562047h", "-fake", "http://127.0.0.1:1"},
 		{"fake", "toku-pay"},
 		{"fake", "toku-pay", "in_1", "-fake", "http://127.0.0.1:1", "extra"},
 		{"fake", "no-such-control", "-fake", "http://127.0.0.1:1"},
@@ -446,6 +447,10 @@ func TestFakeStateSurvivesRestarts(t *testing.T) {
 		{"unknown provider", []byte(`{"kind":"pagos-fake-state","version":1,"providers":{"paypal":{"addr":"127.0.0.1:1","state":{}}}}`), `unknown provider "paypal"`},
 		{"remote address", []byte(`{"kind":"pagos-fake-state","version":1,"providers":{"toku":{"addr":"10.0.0.1:80","state":{}}}}`), "not a loopback"},
 		{"a fake's objects", unknownField, "tokutest: "},
+		{"trailing data", append(append([]byte(nil), good...), "xyz"...), "after the end"},
+		{"null providers", []byte(`{"kind":"pagos-fake-state","version":1,"providers":null}`), "missing or null"},
+		{"bad port", []byte(`{"kind":"pagos-fake-state","version":1,"providers":{"toku":{"addr":"127.0.0.1:99999","state":{}}}}`), "not a loopback"},
+		{"one address twice", []byte(`{"kind":"pagos-fake-state","version":1,"providers":{"toku":{"addr":"127.0.0.1:4000","state":{}},"tpaga":{"addr":"127.0.0.1:4000","state":{}}}}`), "both have the address"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "state.json")
@@ -462,6 +467,15 @@ func TestFakeStateSurvivesRestarts(t *testing.T) {
 		})
 	}
 
+	// A second pagos fake on the same file is refused while the first runs.
+	f3 := startFake(t, "-state", state)
+	if _, errOut, code := pagos(t, nil, nil, "fake", "-state", state); code != 1 || !strings.Contains(errOut, "another pagos fake is using this file") {
+		t.Errorf("a second fake on one state file: exit %d, want 1\n%s", code, errOut)
+	}
+	if err := f3.end(t, syscall.SIGTERM); err != nil {
+		t.Fatalf("SIGTERM: %v\n%s", err, f3.stderr)
+	}
+
 	// The address the objects name is taken: refused with the reason.
 	ln, err := net.Listen("tcp", strings.TrimPrefix(f.env["TOKU_BASE_URL"], "http://"))
 	if err != nil {
@@ -470,5 +484,54 @@ func TestFakeStateSurvivesRestarts(t *testing.T) {
 	defer ln.Close()
 	if _, errOut, code := pagos(t, nil, nil, "fake", "-state", state); code != 1 || !strings.Contains(errOut, "taken") {
 		t.Errorf("toku's port taken: exit %d, want 1\n%s", code, errOut)
+	}
+}
+
+// TestFakeControlsRefuseBrowsersAndSayWhatIsMissing: the control server
+// answers loopback Host names only and JSON writes only, so a web page
+// can neither read /env by DNS rebinding nor post a form to it; a payment
+// that reaches no receiver is a failure that says which flag is missing.
+func TestFakeControlsRefuseBrowsersAndSayWhatIsMissing(t *testing.T) {
+	f := startFake(t, "-providers", "fygaro,tpaga")
+	base := f.env["PAGOS_FAKE_URL"]
+	req, _ := http.NewRequest(http.MethodGet, base+"/env", nil)
+	req.Host = "attacker.example"
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("/env for Host attacker.example: %d, want 403", resp.StatusCode)
+	}
+	resp, err = http.Post(base+"/fygaro/resume-hook", "text/plain", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnsupportedMediaType {
+		t.Errorf("a text/plain control: %d, want 415", resp.StatusCode)
+	}
+	ctl := []string{"PAGOS_FAKE_URL=" + base}
+	if out, _, code := pagos(t, ctl, nil, "fake", "deliveries", "stripe"); code != 2 {
+		t.Errorf("deliveries of an unknown provider: exit %d, want 2\n%s", code, out)
+	}
+	btn, err := fygaro.NewButton(f.env["FYGARO_BUTTON_URL"], f.env["FYGARO_API_KEY"], f.env["FYGARO_API_SECRET"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, err := btn.Link(&fygaro.LinkParams{Amount: fygaro.AmountFromCents(2500), Currency: "USD", CustomReference: "order-7"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, _, code := pagos(t, ctl, nil, "fake", "fygaro-pay", link); code != 1 || !strings.Contains(out, "-fygaro-hook") {
+		t.Errorf("fygaro-pay with no hook URL: exit %d, want 1 naming -fygaro-hook\n%s", code, out)
+	}
+	// The authorization a control sets is what pagos fake env prints.
+	if out, _, code := pagos(t, ctl, nil, "fake", "tpaga-notify-url", "http://127.0.0.1:9/n", "Basic bmV3LWF1dGg="); code != 0 {
+		t.Fatalf("tpaga-notify-url: exit %d\n%s", code, out)
+	}
+	if out, _, _ := pagos(t, ctl, nil, "fake", "env"); !strings.Contains(out, "TPAGA_NOTIFY_AUTHORIZATION='Basic bmV3LWF1dGg='") {
+		t.Errorf("env after tpaga-notify-url:\n%s", out)
 	}
 }

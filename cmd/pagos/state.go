@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -57,19 +59,28 @@ func readStateFile(path string) (*stateFile, error) {
 	if err := dec.Decode(sf); err != nil {
 		return nil, refuse("not a pagos fake state file (" + err.Error() + ")")
 	}
-	if _, err := dec.Token(); err == nil {
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, refuse("data after the end of the JSON value")
 	}
 	if sf.Kind != stateKind || sf.Version != stateVersion {
 		return nil, refuse(fmt.Sprintf("kind %q version %d, want %q version %d", sf.Kind, sf.Version, stateKind, stateVersion))
 	}
+	if sf.Providers == nil {
+		return nil, refuse(`"providers" is missing or null`)
+	}
+	addrs := map[string]string{}
 	for name, ps := range sf.Providers {
 		if eventsOf(name) == nil {
 			return nil, refuse(fmt.Sprintf("unknown provider %q", name))
 		}
-		if !isLoopbackAddr(ps.Addr) {
+		_, port, _ := net.SplitHostPort(ps.Addr)
+		if n, err := strconv.Atoi(port); !isLoopbackAddr(ps.Addr) || err != nil || n < 1 || n > 65535 {
 			return nil, refuse(fmt.Sprintf("%s's address %q is not a loopback host:port", name, ps.Addr))
 		}
+		if other, dup := addrs[ps.Addr]; dup {
+			return nil, refuse(fmt.Sprintf("%s and %s both have the address %s", other, name, ps.Addr))
+		}
+		addrs[ps.Addr] = name
 	}
 	return sf, nil
 }

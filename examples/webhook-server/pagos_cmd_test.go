@@ -333,7 +333,7 @@ func TestPagosCommandWithServer(t *testing.T) {
 	// A restart with -state finds the objects, at the same URLs and keys.
 	fk.stop(t)
 	fk2 := startPagosFake(t, "-state", state)
-	for _, k := range []string{"TOKU_BASE_URL", "CONEKTA_BASE_URL", "CONEKTA_WEBHOOK_PUBLIC_KEY", "TPAGA_BASE_URL", "FYGARO_BUTTON_URL"} {
+	for _, k := range []string{"TOKU_BASE_URL", "CONEKTA_BASE_URL", "CONEKTA_WEBHOOK_PUBLIC_KEY", "TPAGA_BASE_URL", "TPAGA_NOTIFY_AUTHORIZATION", "FYGARO_BUTTON_URL"} {
 		if fk2.env[k] != env[k] {
 			t.Errorf("%s after the restart: %q, want %q", k, fk2.env[k], env[k])
 		}

@@ -231,6 +231,10 @@ func (s *Server) SetNotify(url, authorization string) {
 	s.notifyURL, s.notifyAuth = url, authorization
 }
 
+// Notify returns where deposit notifications go and the Authorization
+// value they carry: WithNotify's, SetNotify's or a loaded state's.
+func (s *Server) Notify() (url, authorization string) { return s.notifyTarget() }
+
 // notifyTarget returns the notification URL and Authorization value.
 func (s *Server) notifyTarget() (url, authorization string) {
 	s.mu.Lock()
