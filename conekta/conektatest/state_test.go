@@ -593,13 +593,5 @@ func FuzzLoadState(f *testing.F) {
 	if _, err := c.Whitelist.Create(ctx, &conekta.RiskRuleParams{Field: "email", Value: "ana@example.com", Description: "x"}); err != nil {
 		f.Fatal(err)
 	}
-	var file bytes.Buffer
-	if err := srv.SaveState(&file); err != nil {
-		f.Fatal(err)
-	}
-	f.Add(file.Bytes())
-	f.Add([]byte(`{"fake":"conekta","version":1,"state":{}}`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		_ = srv.LoadState(bytes.NewReader(b))
-	})
+	testutil.FuzzState(f, srv, "conekta", nil)
 }

@@ -3,7 +3,6 @@ package fygarotest_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -121,20 +120,6 @@ func TestStateSurvivesARestart(t *testing.T) {
 	}
 }
 
-func editState(t *testing.T, saved []byte, edit func(st map[string]any)) string {
-	t.Helper()
-	var env map[string]any
-	if err := json.Unmarshal(saved, &env); err != nil {
-		t.Fatal(err)
-	}
-	edit(env["state"].(map[string]any))
-	b, err := json.Marshal(env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func TestLoadStateRefusesWhatIsNotItsState(t *testing.T) {
 	t.Parallel()
 	w := newFygaroWorld(t)
@@ -145,11 +130,11 @@ func TestLoadStateRefusesWhatIsNotItsState(t *testing.T) {
 		{"truncated", string(saved[:len(saved)/2]), "not a fake's state"},
 		{"another fake's", strings.Replace(string(saved), `"fake": "fygaro"`, `"fake": "conekta"`, 1), `"conekta" fake`},
 		{"another version", strings.Replace(string(saved), `"version": 1`, `"version": 7`, 1), "version 7"},
-		{"an unknown field", editState(t, saved, func(st map[string]any) { st["buttons"] = []any{} }), "unknown field"},
-		{"an unknown field in a checkout", editState(t, saved, func(st map[string]any) {
+		{"an unknown field", testutil.EditState(t, saved, func(st map[string]any) { st["buttons"] = []any{} }), "unknown field"},
+		{"an unknown field in a checkout", testutil.EditState(t, saved, func(st map[string]any) {
 			st["payments"].([]any)[0].(map[string]any)["checkout"].(map[string]any)["status"] = "paid"
 		}), "unknown field"},
-		{"a payment twice", editState(t, saved, func(st map[string]any) {
+		{"a payment twice", testutil.EditState(t, saved, func(st map[string]any) {
 			st["payments"] = append(st["payments"].([]any), st["payments"].([]any)[0])
 		}), "appears twice"},
 	} {
@@ -248,23 +233,5 @@ func FuzzLoadState(f *testing.F) {
 	if _, err := srv.Pay(ctx, l, nil); err != nil {
 		f.Fatal(err)
 	}
-	var saved bytes.Buffer
-	if err := srv.SaveState(&saved); err != nil {
-		f.Fatal(err)
-	}
-	f.Add(saved.Bytes())
-	f.Add([]byte(`{"fake":"fygaro","version":1,"state":{}}`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if err := srv.LoadState(bytes.NewReader(b)); err != nil {
-			return
-		}
-		// What loads saves, and what it saves loads again.
-		var out bytes.Buffer
-		if err := srv.SaveState(&out); err != nil {
-			t.Fatalf("SaveState after a successful LoadState: %v", err)
-		}
-		if err := srv.LoadState(&out); err != nil {
-			t.Fatalf("LoadState of what SaveState wrote: %v", err)
-		}
-	})
+	testutil.FuzzState(f, srv, "fygaro", nil)
 }

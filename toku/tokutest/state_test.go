@@ -3,7 +3,6 @@ package tokutest_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -278,20 +277,6 @@ func TestStateSurvivesARestart(t *testing.T) {
 }
 
 // stateFile returns the saved file with edit applied to its "state" object.
-func editState(t *testing.T, saved []byte, edit func(st map[string]any)) string {
-	t.Helper()
-	var env map[string]any
-	if err := json.Unmarshal(saved, &env); err != nil {
-		t.Fatal(err)
-	}
-	edit(env["state"].(map[string]any))
-	b, err := json.Marshal(env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func TestLoadStateRefusesWhatIsNotItsState(t *testing.T) {
 	t.Parallel()
 	w := newTokuWorld(t)
@@ -302,17 +287,17 @@ func TestLoadStateRefusesWhatIsNotItsState(t *testing.T) {
 		{"truncated", string(saved[:len(saved)/2]), "not a fake's state"},
 		{"another fake's", strings.Replace(string(saved), `"fake": "toku"`, `"fake": "tpaga"`, 1), `"tpaga" fake`},
 		{"another version", strings.Replace(string(saved), `"version": 1`, `"version": 2`, 1), "version 2"},
-		{"an unknown field", editState(t, saved, func(st map[string]any) { st["plans"] = []any{} }), "unknown field"},
-		{"an unknown field in an endpoint", editState(t, saved, func(st map[string]any) {
+		{"an unknown field", testutil.EditState(t, saved, func(st map[string]any) { st["plans"] = []any{} }), "unknown field"},
+		{"an unknown field in an endpoint", testutil.EditState(t, saved, func(st map[string]any) {
 			st["webhook_endpoints"].([]any)[0].(map[string]any)["signing_key"] = "x"
 		}), "unknown field"},
-		{"a duplicate id", editState(t, saved, func(st map[string]any) {
+		{"a duplicate id", testutil.EditState(t, saved, func(st map[string]any) {
 			st["customers"] = append(st["customers"].([]any), st["customers"].([]any)[0])
 		}), "appears twice"},
-		{"a recurring subscription without due day", editState(t, saved, func(st map[string]any) {
+		{"a recurring subscription without due day", testutil.EditState(t, saved, func(st map[string]any) {
 			st["subscriptions"].([]any)[0].(map[string]any)["subscription"].(map[string]any)["due_day"] = nil
 		}), "due day"},
-		{"a null invoice", editState(t, saved, func(st map[string]any) { st["invoices"] = []any{nil} }), "null"},
+		{"a null invoice", testutil.EditState(t, saved, func(st map[string]any) { st["invoices"] = []any{nil} }), "null"},
 	} {
 		err := w.srv.LoadState(strings.NewReader(tc.file))
 		if err == nil || !strings.HasPrefix(err.Error(), "tokutest: ") || !strings.Contains(err.Error(), tc.want) {
@@ -434,24 +419,5 @@ func FuzzLoadState(f *testing.F) {
 	if _, err := srv.Advance(ctx, 40*24*time.Hour); err != nil {
 		f.Fatal(err)
 	}
-	var saved bytes.Buffer
-	if err := srv.SaveState(&saved); err != nil {
-		f.Fatal(err)
-	}
-	f.Add(saved.Bytes())
-	f.Add([]byte(`{"fake":"toku","version":1,"state":{}}`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if err := srv.LoadState(bytes.NewReader(b)); err != nil {
-			return
-		}
-		// What loads saves, and what it saves loads again.
-		var out bytes.Buffer
-		if err := srv.SaveState(&out); err != nil {
-			t.Fatalf("SaveState after a successful LoadState: %v", err)
-		}
-		if err := srv.LoadState(&out); err != nil {
-			t.Fatalf("LoadState of what SaveState wrote: %v", err)
-		}
-		_, _ = c.Customers.List(ctx, nil) // answers, whatever it holds
-	})
+	testutil.FuzzState(f, srv, "toku", func() { _, _ = c.Customers.List(ctx, nil) })
 }

@@ -3,7 +3,6 @@ package tpagatest_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -176,20 +175,6 @@ func TestStateSurvivesARestart(t *testing.T) {
 	}
 }
 
-func editState(t *testing.T, saved []byte, edit func(st map[string]any)) string {
-	t.Helper()
-	var env map[string]any
-	if err := json.Unmarshal(saved, &env); err != nil {
-		t.Fatal(err)
-	}
-	edit(env["state"].(map[string]any))
-	b, err := json.Marshal(env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func TestLoadStateRefusesWhatIsNotItsState(t *testing.T) {
 	t.Parallel()
 	w := newTpagaWorld(t)
@@ -200,14 +185,14 @@ func TestLoadStateRefusesWhatIsNotItsState(t *testing.T) {
 		{"truncated", string(saved[:len(saved)/2]), "not a fake's state"},
 		{"another fake's", strings.Replace(string(saved), `"fake": "tpaga"`, `"fake": "toku"`, 1), `"toku" fake`},
 		{"another version", strings.Replace(string(saved), `"version": 1`, `"version": 0`, 1), "version 0"},
-		{"an unknown field", editState(t, saved, func(st map[string]any) { st["refs"] = []any{} }), "unknown field"},
-		{"an unknown field in a deposit", editState(t, saved, func(st map[string]any) {
+		{"an unknown field", testutil.EditState(t, saved, func(st map[string]any) { st["refs"] = []any{} }), "unknown field"},
+		{"an unknown field in a deposit", testutil.EditState(t, saved, func(st map[string]any) {
 			st["references"].([]any)[0].(map[string]any)["deposit_intents"].([]any)[0].(map[string]any)["status"] = "approved"
 		}), "unknown field"},
-		{"a token naming nothing", editState(t, saved, func(st map[string]any) {
+		{"a token naming nothing", testutil.EditState(t, saved, func(st map[string]any) {
 			st["idempotency_tokens"].(map[string]any)["tok-x"] = "nothing"
 		}), "tok-x"},
-		{"a reference neither single-use nor permanent", editState(t, saved, func(st map[string]any) {
+		{"a reference neither single-use nor permanent", testutil.EditState(t, saved, func(st map[string]any) {
 			ref := st["references"].([]any)[0].(map[string]any)
 			delete(ref, "single_use")
 			ref["permanent"] = false
@@ -311,24 +296,5 @@ func FuzzLoadState(f *testing.F) {
 			f.Fatal(err)
 		}
 	}
-	var saved bytes.Buffer
-	if err := srv.SaveState(&saved); err != nil {
-		f.Fatal(err)
-	}
-	f.Add(saved.Bytes())
-	f.Add([]byte(`{"fake":"tpaga","version":1,"state":{}}`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if err := srv.LoadState(bytes.NewReader(b)); err != nil {
-			return
-		}
-		// What loads saves, and what it saves loads again.
-		var out bytes.Buffer
-		if err := srv.SaveState(&out); err != nil {
-			t.Fatalf("SaveState after a successful LoadState: %v", err)
-		}
-		if err := srv.LoadState(&out); err != nil {
-			t.Fatalf("LoadState of what SaveState wrote: %v", err)
-		}
-		_, _ = c.ReferenceDetails.Get(ctx, ref.Reference) // answers, whatever it holds
-	})
+	testutil.FuzzState(f, srv, "tpaga", func() { _, _ = c.ReferenceDetails.Get(ctx, ref.Reference) })
 }

@@ -1,6 +1,9 @@
 package testutil
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"reflect"
 	"slices"
 	"testing"
@@ -59,4 +62,55 @@ func structFields(root reflect.Type) []string {
 	}
 	walk(root)
 	return out
+}
+
+// StateFile is what a fake offers for keeping its state.
+type StateFile interface {
+	SaveState(w io.Writer) error
+	LoadState(r io.Reader) error
+}
+
+// FuzzState fuzzes a fake's LoadState, seeded with the fake's own saved
+// state and an empty one of the fake named name. A file that loads must
+// save, and what it saves must load again; then, when not nil, use runs
+// against whatever the fake now holds. No input may panic.
+func FuzzState(f *testing.F, fk StateFile, name string, use func()) {
+	f.Helper()
+	var saved bytes.Buffer
+	if err := fk.SaveState(&saved); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(saved.Bytes())
+	f.Add([]byte(`{"fake":"` + name + `","version":1,"state":{}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if err := fk.LoadState(bytes.NewReader(b)); err != nil {
+			return
+		}
+		var out bytes.Buffer
+		if err := fk.SaveState(&out); err != nil {
+			t.Fatalf("SaveState after a successful LoadState: %v", err)
+		}
+		if err := fk.LoadState(&out); err != nil {
+			t.Fatalf("LoadState of what SaveState wrote: %v", err)
+		}
+		if use != nil {
+			use()
+		}
+	})
+}
+
+// EditState returns a fake's saved state file with edit applied to the
+// objects inside its envelope, to build files LoadState must refuse.
+func EditState(tb testing.TB, saved []byte, edit func(st map[string]any)) string {
+	tb.Helper()
+	var env map[string]any
+	if err := json.Unmarshal(saved, &env); err != nil {
+		tb.Fatal(err)
+	}
+	edit(env["state"].(map[string]any))
+	b, err := json.Marshal(env)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
 }
